@@ -1,0 +1,56 @@
+# Every target sets itself up: a fresh clone needs only `make report` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+STUDENT_NAME ?= Student Name
+STUDENT_ID ?= 000000000
+ZIP := DL_LAB1_$(STUDENT_ID)_$(subst $() ,_,$(STUDENT_NAME)).zip
+
+.PHONY: setup tex torch test report notebooks lab bench lint zip clean
+
+setup: $(STAMP)
+
+# Re-installs only when the requirements change, so a second run installs nothing.
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q -r requirements.txt
+	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
+	$(PY) -m ipykernel install --sys-prefix --name python3 > /dev/null
+	touch $@
+
+# Debian TeX packages for the PDF; installs them when root, else prints the command.
+tex:
+	@sh report/install_tex.sh
+
+# PyTorch is an optional oracle for tests and benchmarks; absent, they skip with a reason.
+torch: setup
+	@$(PY) -c "import torch" 2>/dev/null || $(PY) -m pip install -q torch==2.13.0 \
+		|| echo "torch==2.13.0 not installable here: torch comparisons will be skipped"
+
+test: setup tex
+	$(PY) -m pytest -q
+
+report: setup tex
+	$(PY) report/build.py --student-name "$(STUDENT_NAME)" --student-id "$(STUDENT_ID)"
+
+notebooks: setup
+	$(PY) report/build.py --notebooks-only
+
+lab: setup
+	$(VENV)/bin/jupyter lab notebooks
+
+bench: setup torch
+	$(PY) benchmarks/bench.py
+
+lint: setup
+	$(PY) -m pyflakes lab1 tests benchmarks report 2>/dev/null || $(PY) -m compileall -q lab1 tests benchmarks report
+
+zip: report
+	rm -f "$(ZIP)"
+	git ls-files -z | xargs -0 zip -q -X "$(ZIP)" report/lab1_report.pdf
+	@echo "wrote $(ZIP)"
+
+clean:
+	rm -rf report/build figures/*.pdf figures/*.png .pytest_cache DL_LAB1_*.zip
+	find . -name __pycache__ -prune -exec rm -rf {} +
