@@ -1,0 +1,39 @@
+"""Layers, activations, losses and the builder for the lab's networks."""
+from .activations import ACTIVATIONS, Identity, LeakyReLU, ReLU, Sigmoid, Tanh, activation
+from .linear import INITIALIZERS, Linear
+from .losses import LOSSES, BCELoss, CrossEntropyLoss, MSELoss, log_softmax, loss, softmax
+from .module import Module, Parameter, Sequential
+from ..seeding import as_generator, model_generators
+
+
+def mlp(sizes, activation="sigmoid", output="sigmoid", init="uniform", bias=True, rng=None, models=None):
+    """The lab's network from a list of layer sizes, any depth.
+
+    mlp([2, 4, 4, 1]) is Linear(2,4) Sigmoid Linear(4,4) Sigmoid Linear(4,1) Sigmoid.
+    activation: hidden activation name (or "identity" for none); output: the last one
+    ("identity" for logits). rng: one seed/Generator; with models=M, a list of M seeds
+    makes model m the network that seed m alone would build.
+    """
+    sizes = list(sizes)
+    if len(sizes) < 2:
+        raise ValueError(f"mlp: sizes needs at least input and output sizes, got {sizes}")
+    if any(not isinstance(s, int) or s <= 0 for s in sizes):
+        raise ValueError(f"mlp: sizes must be positive integers, got {sizes}")
+    # one stream (or one per model) shared by all layers, so layer k continues where k-1 stopped
+    rngs = as_generator(rng) if models is None else model_generators(rng, models)
+    modules = []
+    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        last = i == len(sizes) - 2
+        modules.append(Linear(n_in, n_out, bias=bias, init=init, rng=rngs, models=models))
+        modules.append(_activation(output if last else activation))
+    return Sequential(*modules)
+
+
+_activation = activation
+
+__all__ = [
+    "Module", "Parameter", "Sequential", "Linear", "INITIALIZERS",
+    "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "Identity", "ACTIVATIONS", "activation",
+    "MSELoss", "BCELoss", "CrossEntropyLoss", "LOSSES", "loss", "softmax", "log_softmax",
+    "mlp",
+]

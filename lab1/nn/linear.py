@@ -1,0 +1,100 @@
+"""Linear layer, Z = X W + b, and its weight initializers."""
+import math
+
+import numpy as np
+
+from ..seeding import as_generator, model_generators
+from .module import Module, Parameter
+
+
+def _bound_uniform(fan_in, fan_out):
+    return 1.0 / math.sqrt(fan_in)          # torch's default for nn.Linear
+
+
+# name -> (distribution, scale(fan_in, fan_out), biases drawn too?)
+# uniform scales are the bound a of U(-a, a); normal scales are the standard deviation.
+INITIALIZERS = {
+    "uniform": ("uniform", _bound_uniform, True),
+    "normal": ("normal", lambda fan_in, fan_out: 1.0, False),   # np.random.randn, as many students do
+    "xavier_uniform": ("uniform", lambda fan_in, fan_out: math.sqrt(6.0 / (fan_in + fan_out)), False),
+    "xavier_normal": ("normal", lambda fan_in, fan_out: math.sqrt(2.0 / (fan_in + fan_out)), False),
+    "he_uniform": ("uniform", lambda fan_in, fan_out: math.sqrt(6.0 / fan_in), False),
+    "he_normal": ("normal", lambda fan_in, fan_out: math.sqrt(2.0 / fan_in), False),
+}
+
+
+def init_weights(init, weight_shape, bias_shape, fan_in, fan_out, rng):
+    """Draw (weight, bias) arrays for initializer ``init`` from Generator ``rng``.
+
+    Biases are zero, except for "uniform", which draws them like its weights (as torch does).
+    """
+    if init not in INITIALIZERS:
+        raise ValueError(f"unknown init {init!r}; choose one of {sorted(INITIALIZERS)}")
+    distribution, scale_of, draw_bias = INITIALIZERS[init]
+    scale = scale_of(fan_in, fan_out)
+
+    def draw(shape):
+        if distribution == "uniform":
+            return rng.uniform(-scale, scale, size=shape)
+        return rng.normal(0.0, scale, size=shape)
+
+    weight = draw(weight_shape)
+    bias = draw(bias_shape) if draw_bias else np.zeros(bias_shape)
+    return weight, bias
+
+
+class Linear(Module):
+    """Fully connected layer: out = x @ weight + bias.
+
+    weight: (in_features, out_features), or (M, in_features, out_features) with models=M.
+    bias:   (out_features,) or (M, out_features).
+    forward: x (N, in) -> (N, out); stacked: x (N, in) or (M, N, in) -> (M, N, out).
+    rng: seed or Generator; stacked, a list of M seeds/Generators (one per model) or one seed.
+    """
+
+    def __init__(self, in_features, out_features, bias=True, init="uniform", rng=None, models=None):
+        for name, value in (("in_features", in_features), ("out_features", out_features)):
+            if not isinstance(value, (int, np.integer)) or value <= 0:
+                raise ValueError(f"Linear: {name} must be a positive integer, got {value!r}")
+        if models is not None and (not isinstance(models, (int, np.integer)) or models <= 0):
+            raise ValueError(f"Linear: models must be a positive integer or None, got {models!r}")
+        self.in_features, self.out_features, self.models = int(in_features), int(out_features), models
+        self.init = init
+        shape_w, shape_b = (in_features, out_features), (out_features,)
+        if models is None:
+            w, b = init_weights(init, shape_w, shape_b, in_features, out_features, as_generator(rng))
+        else:
+            pairs = [init_weights(init, shape_w, shape_b, in_features, out_features, g)
+                     for g in model_generators(rng, models)]
+            w, b = np.stack([p[0] for p in pairs]), np.stack([p[1] for p in pairs])
+        self.weight = Parameter(w)
+        self.bias = Parameter(b) if bias else None
+        self._params = {"weight": self.weight}
+        if bias:
+            self._params["bias"] = self.bias
+        self._x = None
+
+    def forward(self, x):
+        if x.shape[-1] != self.in_features or x.ndim not in (2, 3):
+            raise ValueError(f"{self!r}: expected input (N, {self.in_features}), got {x.shape}")
+        self._x = x
+        out = x @ self.weight.data   # (N, in) @ (M, in, out) broadcasts to (M, N, out)
+        if self.bias is not None:
+            b = self.bias.data
+            out += b if self.models is None else b[:, None, :]
+        return out
+
+    def backward(self, dout):
+        x = self._x
+        if x is None:
+            raise ValueError(f"{self!r}: backward called before forward")
+        xt = x.T if x.ndim == 2 else x.transpose(0, 2, 1)
+        self.weight.grad = xt @ dout                 # dw: (in, out) or (M, in, out)
+        if self.bias is not None:
+            self.bias.grad = dout.sum(axis=-2)       # db: (out,) or (M, out)
+        w = self.weight.data
+        return dout @ (w.T if w.ndim == 2 else w.transpose(0, 2, 1))   # dx
+
+    def extra_repr(self):
+        stacked = f", models={self.models}" if self.models is not None else ""
+        return f"{self.in_features}, {self.out_features}, bias={self.bias is not None}{stacked}"
