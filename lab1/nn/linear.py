@@ -93,7 +93,9 @@ class Linear(Module):
         if self.bias is not None:
             self.bias.grad = dout.sum(axis=-2)       # db: (out,) or (M, out)
         w = self.weight.data
-        return dout @ (w.T if w.ndim == 2 else w.transpose(0, 2, 1))   # dx
+        dx = dout @ (w.T if w.ndim == 2 else w.transpose(0, 2, 1))
+        # an input shared by stacked models receives the sum of their gradients
+        return dx.sum(axis=0) if dx.ndim > x.ndim else dx
 
     def extra_repr(self):
         stacked = f", models={self.models}" if self.models is not None else ""
