@@ -78,6 +78,11 @@ def _loss_target(loss_fn, y):
     return y.reshape(-1, 1) if y.ndim == 1 else y
 
 
+def _count_correct(out, labels):
+    """Correctly classified samples: an int, or (M,) ints for stacked outputs."""
+    return np.count_nonzero(metrics.predict_labels(out) == labels, axis=-1)
+
+
 class _Progress:
     """A one-line text bar on stderr, redrawn at most 100 times. TQDM_DISABLE=1 turns it off."""
 
@@ -132,6 +137,7 @@ def fit(model, x, y, loss="mse", optimizer=None, epochs=1000, batch_size=None, s
     if validation is not None:
         x_val, y_val = _check_data("validation", *validation)
         val_target = _loss_target(loss_fn, y_val)
+    labels = metrics.true_labels(target)
     n, stacked = len(x), model.models is not None
     full_batch = batch_size is None or batch_size >= n
     gen = as_generator(rng)
@@ -153,64 +159,67 @@ def fit(model, x, y, loss="mse", optimizer=None, epochs=1000, batch_size=None, s
         return out, value
 
     try:
-        for epoch in range(1, epochs + 1):
-            if full_batch:
-                out, value = train_step(x, target)
-                acc = metrics.accuracy(out, target)
-            else:
-                order = gen.permutation(n) if shuffle else np.arange(n)
-                value = acc = 0.0
-                for start in range(0, n, batch_size):
-                    idx = order[start:start + batch_size]
-                    out, batch_value = train_step(x[idx], target[idx])
-                    value = value + batch_value * len(idx) / n
-                    acc = acc + metrics.accuracy(out, target[idx]) * len(idx) / n
-            losses.append(value)
-            accuracies.append(acc)
+        # overflow on the way to nan/inf is reported once, as divergence, not as numpy warnings
+        with np.errstate(over="ignore", invalid="ignore"):
+            for epoch in range(1, epochs + 1):
+                if full_batch:
+                    out, value = train_step(x, target)
+                    acc = _count_correct(out, labels) / n
+                else:
+                    order = gen.permutation(n) if shuffle else np.arange(n)
+                    value, correct = 0.0, 0
+                    for start in range(0, n, batch_size):
+                        idx = order[start:start + batch_size]
+                        out, batch_value = train_step(x[idx], target[idx])
+                        value = value + batch_value * (len(idx) / n)
+                        correct = correct + _count_correct(out, labels[idx])
+                    acc = correct / n
+                losses.append(value)
+                accuracies.append(acc)
 
-            finite = np.isfinite(value)
-            if not np.all(finite):
-                newly = (~finite) & (diverged < 0)
-                if np.any(newly):
-                    diverged[newly] = epoch
-                    lrs = np.broadcast_to(np.asarray(optimizer.lr, dtype=float), shape or (1,))
-                    which = f"models {np.flatnonzero(newly).tolist()} " if stacked else ""
-                    message = (f"training {which}diverged at epoch {epoch}: loss is {np.asarray(value)[newly]} "
-                               f"with lr {lrs[newly] if stacked else optimizer.lr}; "
-                               f"try a smaller learning rate")
-                    if raise_on_divergence:
-                        raise FloatingPointError(message)
-                    warnings.warn(message, DivergenceWarning, stacklevel=2)
-                if np.all(diverged > 0):
-                    stop_reason = "diverged"
-                    break
-
-            perfect = (np.asarray(acc) == 1.0) & (first_perfect < 0)
-            first_perfect[perfect] = epoch
-
-            if validation is not None:
-                val_out = model.forward(x_val)
-                val_value = loss_fn.forward(val_out, val_target)
-                val_losses.append(val_value)
-                val_accuracies.append(metrics.accuracy(val_out, val_target))
-                if patience is not None:
-                    improved = np.asarray(val_value) < best_val
-                    best_val = np.where(improved, val_value, best_val)
-                    stale = np.where(improved, 0, stale + 1)
-                    if np.all(stale >= patience):
-                        stop_reason = "patience"
-                        message = f"validation loss did not improve for {patience} epochs"
+                finite = np.isfinite(value)
+                if not np.all(finite):
+                    newly = (~finite) & (diverged < 0)
+                    if np.any(newly):
+                        diverged[newly] = epoch
+                        lrs = np.broadcast_to(np.asarray(optimizer.lr, dtype=float), shape or (1,))
+                        which = f"models {np.flatnonzero(newly).tolist()} " if stacked else ""
+                        message = (f"training {which}diverged at epoch {epoch}: loss is {np.asarray(value)[newly]} "
+                                   f"with lr {lrs[newly] if stacked else optimizer.lr}; "
+                                   f"try a smaller learning rate")
+                        if raise_on_divergence:
+                            raise FloatingPointError(message)
+                        warnings.warn(message, DivergenceWarning, stacklevel=2)
+                    if np.all(diverged > 0):
+                        stop_reason = "diverged"
                         break
 
-            if log_every and epoch % log_every == 0:
-                lines.append(f"epoch {epoch} loss : {_fmt(value)}")
-                if log is not None:
-                    log(lines[-1])
-            bar.update(epoch, value)
-            if stop_when_perfect and np.all(first_perfect > 0):
-                stop_reason = "perfect"
-                message = f"every training point classified correctly at epoch {epoch}"
-                break
+                perfect = (np.asarray(acc) == 1.0) & (first_perfect < 0)
+                first_perfect[perfect] = epoch
+
+                if validation is not None:
+                    val_out = model.forward(x_val)
+                    val_value = loss_fn.forward(val_out, val_target)
+                    val_losses.append(val_value)
+                    val_accuracies.append(metrics.accuracy(val_out, val_target))
+                    if patience is not None:
+                        improved = np.asarray(val_value) < best_val
+                        best_val = np.where(improved, val_value, best_val)
+                        stale = np.where(improved, 0, stale + 1)
+                        if np.all(stale >= patience):
+                            stop_reason = "patience"
+                            message = f"validation loss did not improve for {patience} epochs"
+                            break
+
+                if log_every and epoch % log_every == 0:
+                    lines.append(f"epoch {epoch} loss : {_fmt(value)}")
+                    if log is not None:
+                        log(lines[-1])
+                bar.update(epoch, value)
+                if stop_when_perfect and np.all(first_perfect > 0):
+                    stop_reason = "perfect"
+                    message = f"every training point classified correctly at epoch {epoch}"
+                    break
     except KeyboardInterrupt:
         if not catch_interrupt:
             raise
