@@ -1,14 +1,15 @@
-"""2-D convolution, max pooling and flatten for NCHW images, vectorized with im2col.
+"""2-D convolution, max pooling and flatten for NCHW float64 images, vectorized.
 
-im2col turns every receptive field into one row, so the convolution is a single
-matrix product (CS231n's ``conv_forward_im2col``):
+Conv2d uses im2col (CS231n's ``conv_forward_im2col``): every receptive field of
+sample n becomes one column, so the convolution is one matrix product per sample
+(np.matmul batches them; no Python loop over samples or pixels):
 
-    cols[(n, i, j), (c, a, b)] = x_pad[n, c, i*sh + a, j*sw + b]        (N*Ho*Wo, C*kh*kw)
-    out[(n, i, j), o] = cols @ weight.reshape(O, C*kh*kw).T + bias
+    cols[n, (c, a, b), (i, j)] = x_pad[n, c, i*sh + a, j*sw + b]      (N, C*kh*kw, Ho*Wo)
+    out[n] = weight.reshape(O, C*kh*kw) @ cols[n] + bias[:, None]      (N, O, Ho*Wo)
 
-and backward is two more products plus col2im, which adds each column back onto
-the input positions it was copied from (one strided add per kernel offset, kh*kw
-in all; no loop over samples or pixels).
+Backward is two more products, dw = sum_n dout[n] @ cols[n].T and
+dcols[n] = weight.T @ dout[n], then col2im adds every column back onto the input
+positions it was copied from: one strided add per kernel offset (a, b), kh*kw in all.
 """
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
@@ -42,16 +43,18 @@ def _windows(x, kernel, stride, out_hw):
 
 
 def _check_input(layer, x, channels, kernel, padding):
-    """Validate an NCHW input; returns it as float64."""
+    """Validate an NCHW input (channels None: any); returns it as float64."""
     x = np.asarray(x, dtype=np.float64)
     c = "C" if channels is None else channels
     if x.ndim != 4 or (channels is not None and x.shape[1] != channels):
         raise ValueError(f"{layer!r}: expected input (N, {c}, H, W), got {x.shape}")
+    if 0 in x.shape:
+        raise ValueError(f"{layer!r}: empty input {x.shape}")
     h, w = x.shape[2] + 2 * padding[0], x.shape[3] + 2 * padding[1]
-    if h < kernel[0] or w < kernel[1] or 0 in x.shape:
-        pad = f" (padded to {(h, w)})" if any(padding) else ""
-        raise ValueError(f"{layer!r}: input {x.shape}{pad} is smaller than the kernel {kernel}"
-                         if x.shape[0] else f"{layer!r}: empty input {x.shape}")
+    if h < kernel[0] or w < kernel[1]:
+        padded = f" (padded to {h}x{w})" if any(padding) else ""
+        raise ValueError(f"{layer!r}: input {x.shape}{padded} is smaller than the kernel "
+                         f"{kernel[0]}x{kernel[1]}")
     return x
 
 
@@ -85,7 +88,7 @@ class Conv2d(Module):
         self._params = {"weight": self.weight}
         if bias:
             self._params["bias"] = self.bias
-        self._cols = None        # (N*Ho*Wo, C*kh*kw) im2col rows of the last input
+        self._cols = None        # (N, C*kh*kw [+ 1 row of ones], Ho*Wo) im2col of the last input
         self._x_shape = None
 
     def output_shape(self, height, width):
@@ -96,22 +99,25 @@ class Conv2d(Module):
     def forward(self, x):
         x = _check_input(self, x, self.in_channels, self.kernel_size, self.padding)
         n, c, h, w = x.shape
-        (ph, pw), k = self.padding, self.kernel_size
+        (ph, pw), (kh, kw) = self.padding, self.kernel_size
         ho, wo = self.output_shape(h, w)
         if ph or pw:
             xp = np.zeros((n, c, h + 2 * ph, w + 2 * pw))
             xp[:, :, ph:ph + h, pw:pw + w] = x
         else:
             xp = x
-        # the one copy: windows laid out as rows (n, i, j), columns (c, a, b)
-        cols = np.empty((n, ho, wo, c, k[0], k[1]))
-        cols[...] = _windows(xp, k, self.stride, (ho, wo)).transpose(0, 2, 3, 1, 4, 5)
-        cols = cols.reshape(n * ho * wo, -1)
-        out = cols @ self.weight.data.reshape(self.out_channels, -1).T     # (N*Ho*Wo, O)
-        if self.bias is not None:
-            out += self.bias.data
+        # im2col, the one copy: cols[n, (c, a, b), (i, j)]. An extra last row of ones
+        # carries the bias through the same product (the bias is its weight column).
+        k = c * kh * kw
+        cols = np.empty((n, k + self._has_bias, ho * wo))
+        # a reshape that only splits axes is always a view, so this writes into cols
+        cols[:, :k].reshape(n, c, kh, kw, ho, wo)[...] = _windows(
+            xp, self.kernel_size, self.stride, (ho, wo)).transpose(0, 1, 4, 5, 2, 3)
+        if self._has_bias:
+            cols[:, k] = 1.0
+        out = np.matmul(self._weight_matrix(), cols)    # (N, O, Ho*Wo): one GEMM per sample
         self._cols, self._x_shape = cols, x.shape
-        return out.reshape(n, ho, wo, self.out_channels).transpose(0, 3, 1, 2)
+        return out.reshape(n, self.out_channels, ho, wo)
 
     def backward(self, dout):
         cols = self._cols
@@ -122,13 +128,26 @@ class Conv2d(Module):
         o = self.out_channels
         if dout.shape != (n, o, ho, wo):
             raise ValueError(f"{self!r}: expected dout {(n, o, ho, wo)}, got {dout.shape}")
-        dout_rows = np.ascontiguousarray(dout.transpose(0, 2, 3, 1)).reshape(-1, o)   # (N*Ho*Wo, O)
-        w2 = self.weight.data.reshape(o, -1)
-        self.weight.grad = (dout_rows.T @ cols).reshape(self.weight.data.shape)      # dw
-        if self.bias is not None:
-            self.bias.grad = dout_rows.sum(axis=0)                                   # db
-        dcols = (dout_rows @ w2).reshape(n, ho, wo, c, *self.kernel_size)
-        return _col2im(dcols, (n, c, h, w), self.kernel_size, self.stride, self.padding)
+        dout = np.asarray(dout, dtype=np.float64).reshape(n, o, ho * wo)
+        # dw (and db, from the row of ones) = sum over samples of dout[n] @ cols[n].T
+        dwb = np.matmul(dout, cols.transpose(0, 2, 1)).sum(axis=0)     # (O, C*kh*kw [+ 1])
+        k = c * self.kernel_size[0] * self.kernel_size[1]
+        self.weight.grad = dwb[:, :k].reshape(self.weight.data.shape)
+        if self._has_bias:
+            self.bias.grad = dwb[:, k].copy()
+        w2 = self.weight.data.reshape(o, k)
+        dcols = np.matmul(w2.T, dout)                                   # (N, C*kh*kw, Ho*Wo)
+        return _col2im(dcols.reshape(n, c, *self.kernel_size, ho, wo), (n, c, h, w),
+                       self.stride, self.padding)
+
+    @property
+    def _has_bias(self):
+        return self.bias is not None
+
+    def _weight_matrix(self):
+        """(O, C*kh*kw), with the bias appended as a last column when there is one."""
+        w2 = self.weight.data.reshape(self.out_channels, -1)
+        return np.concatenate([w2, self.bias.data[:, None]], axis=1) if self._has_bias else w2
 
     def extra_repr(self):
         s = f"{self.in_channels}, {self.out_channels}, kernel_size={_show(self.kernel_size)}"
@@ -141,14 +160,82 @@ class Conv2d(Module):
         return s
 
 
-def _col2im(dcols, x_shape, kernel, stride, padding):
-    """Sum dcols (N, Ho, Wo, C, kh, kw) back onto the (padded) input; returns dx (N, C, H, W)."""
+def _col2im(dcols, x_shape, stride, padding):
+    """Sum dcols (N, C, kh, kw, Ho, Wo) back onto the positions im2col copied them from.
+
+    Returns dx (N, C, H, W): one strided add per kernel offset (a, b).
+    """
     n, c, h, w = x_shape
-    (kh, kw), (sh, sw), (ph, pw) = kernel, stride, padding
-    _, ho, wo = dcols.shape[:3]
+    (sh, sw), (ph, pw) = stride, padding
+    _, _, kh, kw, ho, wo = dcols.shape
     dxp = np.zeros((n, c, h + 2 * ph, w + 2 * pw))
-    dcols = dcols.transpose(0, 3, 1, 2, 4, 5)        # (N, C, Ho, Wo, kh, kw), a view
     for a in range(kh):
         for b in range(kw):
-            dxp[:, :, a:a + sh * (ho - 1) + 1:sh, b:b + sw * (wo - 1) + 1:sw] += dcols[..., a, b]
+            dxp[:, :, a:a + sh * (ho - 1) + 1:sh, b:b + sw * (wo - 1) + 1:sw] += dcols[:, :, a, b]
     return dxp[:, :, ph:ph + h, pw:pw + w] if ph or pw else dxp
+
+
+class MaxPool2d(Module):
+    """Max over kernel-sized windows of each channel (no padding; partial windows dropped).
+
+    forward: x (N, C, H, W) -> (N, C, Ho, Wo), Ho = (H - kh) // sh + 1, Wo likewise.
+    stride defaults to kernel_size. Caches the argmax of each window (the first maximum on
+    ties); backward routes dout to those positions (adding up where windows overlap).
+    """
+
+    def __init__(self, kernel_size, stride=None):
+        self.kernel_size = _pair(kernel_size, "kernel_size", "MaxPool2d", 1)
+        self.stride = self.kernel_size if stride is None else _pair(stride, "stride", "MaxPool2d", 1)
+        self._argmax = None      # (N, C, Ho, Wo) flat offset a*kw + b of each window's maximum
+        self._x_shape = None
+
+    def forward(self, x):
+        x = _check_input(self, x, None, self.kernel_size, (0, 0))
+        n, c, h, w = x.shape
+        (kh, kw), (sh, sw) = self.kernel_size, self.stride
+        ho, wo = (h - kh) // sh + 1, (w - kw) // sw + 1
+        windows = _windows(x, self.kernel_size, self.stride, (ho, wo)).reshape(n, c, ho, wo, kh * kw)
+        argmax = windows.argmax(axis=-1)
+        self._argmax, self._x_shape = argmax, x.shape
+        return np.take_along_axis(windows, argmax[..., None], axis=-1)[..., 0]
+
+    def backward(self, dout):
+        argmax = self._argmax
+        if argmax is None:
+            raise ValueError(f"{self!r}: backward called before forward")
+        if dout.shape != argmax.shape:
+            raise ValueError(f"{self!r}: expected dout {argmax.shape}, got {dout.shape}")
+        (kh, kw), (sh, sw) = self.kernel_size, self.stride
+        _, _, ho, wo = argmax.shape
+        dx = np.zeros(self._x_shape)
+        for a in range(kh):
+            for b in range(kw):
+                dx[:, :, a:a + sh * (ho - 1) + 1:sh, b:b + sw * (wo - 1) + 1:sw] += \
+                    np.where(argmax == a * kw + b, dout, 0.0)
+        return dx
+
+    def extra_repr(self):
+        s = f"kernel_size={_show(self.kernel_size)}"
+        return s if self.stride == self.kernel_size else s + f", stride={_show(self.stride)}"
+
+
+class Flatten(Module):
+    """(N, C, H, W) -> (N, C*H*W), or any (N, ...) -> (N, prod(...)); backward reshapes back."""
+
+    def __init__(self):
+        self._x_shape = None
+
+    def forward(self, x):
+        x = np.asarray(x)
+        if x.ndim < 2:
+            raise ValueError(f"{self!r}: expected input (N, ...) with at least 2 axes, got {x.shape}")
+        self._x_shape = x.shape
+        return x.reshape(x.shape[0], -1)
+
+    def backward(self, dout):
+        if self._x_shape is None:
+            raise ValueError(f"{self!r}: backward called before forward")
+        n, rest = self._x_shape[0], int(np.prod(self._x_shape[1:]))
+        if dout.shape != (n, rest):
+            raise ValueError(f"{self!r}: expected dout {(n, rest)}, got {dout.shape}")
+        return dout.reshape(self._x_shape)
