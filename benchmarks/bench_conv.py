@@ -65,7 +65,8 @@ def bench_conv(repeats=7, iters=20, verbose=True):
         conv.backward(dout)
 
     steps = {"lab1": lab1_step}
-    result = dict(config=dict(c), lab1_threads=_numpy_threads(), torch_images_per_s=None,
+    result = dict(config=dict(c), lab1_images_per_s=None, lab1_threads=_numpy_threads(),
+                  torch_images_per_s=None,
                   torch_float32_images_per_s=None, torch_threads=None, ratio=None,
                   ratio_float32=None, max_abs_diff=None)
     try:
