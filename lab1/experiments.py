@@ -1,0 +1,493 @@
+"""Sweep helpers for the report's experiments: many seeds in one stacked fit, summarised.
+
+Every statement the report makes about a hyper-parameter rests on several seeds, and
+the models axis makes that cheap: ``nn.mlp(..., rng=[s0, ..., s_{M-1}], models=M)``
+trains M independent networks at once, each exactly as it would train alone.
+
+    from lab1 import experiments as ex
+    data = ex.load_dataset("xor")
+    runs = ex.sweep(data, "lr", [0.1, 1.0, 10.0], seeds=ex.seeds(5), epochs=5000)
+    runs.histories[1.0]          # History with arrays (epochs, 5): the 5 seeds at lr 1
+    runs.summary()               # one dict of statistics per learning rate
+    print(runs.table())          # the same as a Markdown pipe table
+    plots.learning_curves(runs.curves())   # mean and band per learning rate
+
+``sweep`` over "lr" runs ONE fit of len(values) * len(seeds) models (per-model learning
+rates); over anything that changes the network ("hidden", "activation", "init", "loss",
+"batch_size", ...) it runs one stacked fit per value. NumPy and the standard library only.
+"""
+import math
+import time
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from . import data as _data
+from . import nn, optim
+from .train import fit
+
+DATASETS = ("xor", "linear")
+
+
+# --------------------------------------------------------------------------- parameters
+
+def check_choice(name, value, choices):
+    """value if it is one of choices, else ValueError naming the parameter and the choices."""
+    if value not in choices:
+        allowed = ", ".join(repr(c) for c in choices)
+        raise ValueError(f"parameter {name} must be one of {allowed}; got {value!r}")
+    return value
+
+
+def check_int(name, value, minimum=1):
+    """value as int if it is an integer >= minimum, else ValueError naming the parameter."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ValueError(f"parameter {name} must be an integer >= {minimum}; got {value!r}")
+    return int(value)
+
+
+def check_float(name, value, low=0.0, low_open=True):
+    """value as float if it is a finite number above low (or >= low), else ValueError."""
+    ok = (not isinstance(value, bool) and isinstance(value, (int, float, np.integer, np.floating))
+          and math.isfinite(value) and (value > low if low_open else value >= low))
+    if not ok:
+        relation = ">" if low_open else ">="
+        raise ValueError(f"parameter {name} must be a finite number {relation} {low}; got {value!r}")
+    return float(value)
+
+
+def check_list(name, values, check, minimum_length=1):
+    """list(values) with each item passed through check(name, item); ValueError if too short."""
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
+        raise ValueError(f"parameter {name} must be a list; got {values!r}")
+    values = [check(f"{name}[{i}]", v) for i, v in enumerate(values)]
+    if len(values) < minimum_length:
+        raise ValueError(f"parameter {name} needs at least {minimum_length} values; got {values!r}")
+    if len(set(values)) != len(values):
+        raise ValueError(f"parameter {name} has repeated values: {values!r}")
+    return values
+
+
+def datasets_for(choice):
+    """['xor'], ['linear'] or ['xor', 'linear'] for a notebook's dataset parameter."""
+    check_choice("dataset", choice, DATASETS + ("both",))
+    return list(DATASETS) if choice == "both" else [choice]
+
+
+# --------------------------------------------------------------------------- data
+
+@dataclass
+class Dataset:
+    """Training points and the points a model is validated on.
+
+    x: (N, 2) float64, y: (N, 1) int; x_val, y_val likewise. For XOR the validation
+    set is the same 21 points (there are no others); for linear it is a fresh draw.
+    """
+    name: str
+    x: np.ndarray
+    y: np.ndarray
+    x_val: np.ndarray
+    y_val: np.ndarray
+    description: str
+
+    @property
+    def validation(self):
+        """(x_val, y_val)."""
+        return (self.x_val, self.y_val)
+
+    @property
+    def separate_validation(self):
+        """True when the validation points are not the training points (linear, not XOR)."""
+        return self.x_val is not self.x
+
+    @property
+    def title(self):
+        return "XOR" if self.name == "xor" else "Linear"
+
+
+def load_dataset(name, n=100, seed=0, val_seed=None):
+    """The lab's data set ``name`` ("xor" or "linear"), seeded.
+
+    linear: n points from seed and a separate validation draw of n points from val_seed
+    (default seed + 1000). xor: the TA's 21 points, validated on themselves.
+    """
+    check_choice("dataset", name, DATASETS)
+    if name == "xor":
+        x, y = _data.generate_XOR_easy()
+        return Dataset(name, x, y, x, y, "the TA's 21 XOR points (validation: the same points)")
+    val_seed = seed + 1000 if val_seed is None else val_seed
+    x, y = _data.generate_linear(n, rng=seed)
+    x_val, y_val = _data.generate_linear(n, rng=val_seed)
+    return Dataset(name, x, y, x_val, y_val,
+                   f"{n} uniform points (seed {seed}), validated on {n} fresh points (seed {val_seed})")
+
+
+def seeds(count, start=0):
+    """[start, ..., start + count - 1]: the seeds of a sweep, one per stacked model."""
+    return list(range(start, start + check_int("seeds", count)))
+
+
+# --------------------------------------------------------------------------- training
+
+def build(sizes=(2, 4, 4, 1), seeds=(0,), activation="sigmoid", output="sigmoid", init="normal",
+          bias=True):
+    """A stack of len(seeds) networks; model m is exactly nn.mlp(sizes, ..., rng=seeds[m])."""
+    seeds = list(seeds)
+    return nn.mlp(list(sizes), activation=activation, output=output, init=init, bias=bias,
+                  rng=seeds, models=len(seeds))
+
+
+def train(x, y, seeds, sizes=(2, 4, 4, 1), lr=1.0, activation="sigmoid", output="sigmoid",
+          init="normal", loss="mse", optimizer="sgd", epochs=5000, batch_size=None,
+          validation=None, data_seed=0, optimizer_options=None, **fit_options):
+    """Train len(seeds) networks at once; returns (model, History with arrays (epochs, M)).
+
+    x: (N, 2), y: (N, 1). lr: a number, or an (M,) array of per-model learning rates.
+    optimizer: a name of lab1.optim.OPTIMIZERS; optimizer_options go to its constructor.
+    data_seed seeds the mini-batch order (the same order for every model).
+    fit_options go to lab1.train.fit (e.g. stop_when_perfect, log_every).
+    """
+    model = build(sizes, seeds, activation, output, init)
+    opt = optim.make(optimizer, model.parameters(), lr=lr, **(optimizer_options or {}))
+    history = fit(model, x, y, loss=loss, optimizer=opt, epochs=epochs, batch_size=batch_size,
+                  validation=validation, rng=data_seed, **fit_options)
+    return model, history
+
+
+def select(history, index):
+    """The History of the stacked models at index (a list/array of positions, or a slice).
+
+    Arrays keep the models axis: (epochs, len(index)).
+    """
+    if history.models is None:
+        raise ValueError("select: history has no models axis (it comes from a single model)")
+
+    def pick(a):
+        return a[:, index] if a.ndim == 2 else a
+
+    return replace(history, loss=pick(history.loss), accuracy=pick(history.accuracy),
+                   val_loss=pick(history.val_loss), val_accuracy=pick(history.val_accuracy),
+                   first_perfect_epoch=np.asarray(history.first_perfect_epoch)[index],
+                   diverged_epoch=np.asarray(history.diverged_epoch)[index], log=[])
+
+
+# --------------------------------------------------------------------------- sweeps
+
+@dataclass
+class Sweep:
+    """The result of sweep(): one stacked History per value of the swept option.
+
+    histories: {value: History (epochs, len(seeds))}. models: {value: (model, positions)},
+    where positions are the model_index of each seed in that (possibly shared) stack.
+    """
+    option: str
+    values: list
+    seeds: list
+    dataset: str
+    histories: dict
+    models: dict
+    settings: dict
+    seconds: float
+    fits: int = 1
+
+    @property
+    def name(self):
+        """The swept option in words: "lr", "hidden units", "batch size", "init", ..."""
+        return {"hidden": "hidden units", "batch_size": "batch size"}.get(self.option, self.option)
+
+    def label(self, value):
+        """'lr = 0.1', 'hidden units = 4', 'batch size = full', ... for legends."""
+        return f"{self.name} = {_cell(value)}"
+
+    def curves(self):
+        """{label: History} for plots.learning_curves (mean and band over the seeds)."""
+        return {self.label(v): self.histories[v] for v in self.values}
+
+    def model(self, value, seed_index=0):
+        """(model, model_index) of one trained network, e.g. for plots.decision_boundary."""
+        model, positions = self.models[value]
+        return model, int(positions[seed_index])
+
+    def summary(self):
+        """[summarize(history) with the swept value under key "value"] in sweep order."""
+        return [dict(value=v, **summarize(self.histories[v])) for v in self.values]
+
+    def table(self, value_header=None, validation=None):
+        """A Markdown pipe table of summary(): one row per value."""
+        if validation is None:
+            validation = any(h.val_accuracy.size for h in self.histories.values())
+        return summary_table(self.summary(), value_header or self.name, validation=validation)
+
+    def best(self, key="final_accuracy_mean"):
+        """The swept value with the highest summary[key] (ties: the first)."""
+        rows = self.summary()
+        return max(rows, key=lambda r: (r[key] if r[key] is not None else -np.inf))["value"]
+
+
+def sweep(dataset, option, values, seeds, **settings):
+    """Train every value of one option over the same seeds and return a Sweep.
+
+    dataset: a Dataset (validated on dataset.validation when it is a separate set, i.e.
+    for linear; XOR's validation set would repeat its training set) or (x, y).
+    option: "lr" (all values in ONE stacked fit with per-model learning rates), "hidden"
+    (units per hidden layer: sizes [2, h, ..., h, 1] keeping the depth of
+    settings["sizes"]), or any other keyword of train() ("activation", "output", "init",
+    "loss", "optimizer", "batch_size", ...), one stacked fit per value.
+    settings: the other keywords of train(), shared by every value.
+    """
+    if isinstance(dataset, Dataset):
+        x, y, name = dataset.x, dataset.y, dataset.name
+        settings.setdefault("validation", dataset.validation if dataset.separate_validation else None)
+    else:
+        (x, y), name = dataset, "custom"
+    values, seeds = list(values), list(seeds)
+    if not values:
+        raise ValueError(f"sweep: no values given for {option}")
+    if len(set(map(repr, values))) != len(values):
+        raise ValueError(f"sweep: repeated values for {option}: {values}")
+    if not seeds:
+        raise ValueError("sweep: no seeds given")
+    for reserved in ("seeds", "lr" if option == "lr" else None):
+        if reserved in settings:
+            raise ValueError(f"sweep: {reserved} is set by the sweep itself")
+    started = time.perf_counter()
+    histories, models = {}, {}
+    k = len(seeds)
+    if option == "lr":
+        lrs = np.repeat(np.asarray(values, dtype=np.float64), k)
+        model, history = train(x, y, seeds * len(values), lr=lrs, **settings)
+        for i, v in enumerate(values):
+            positions = np.arange(i * k, (i + 1) * k)
+            histories[v], models[v] = select(history, positions), (model, positions)
+        fits = 1
+    else:
+        for v in values:
+            options = dict(settings)
+            if option == "hidden":
+                depth = len(options.get("sizes", (2, 4, 4, 1))) - 2
+                sizes = list(options.get("sizes", (2, 4, 4, 1)))
+                options["sizes"] = [sizes[0]] + [v] * depth + [sizes[-1]]
+            else:
+                options[option] = v
+            model, history = train(x, y, seeds, **options)
+            histories[v], models[v] = history, (model, np.arange(k))
+        fits = len(values)
+    shown = {key: val for key, val in settings.items() if key != "validation"}
+    return Sweep(option, values, seeds, name, histories, models, shown,
+                 time.perf_counter() - started, fits)
+
+
+# --------------------------------------------------------------------------- statistics
+
+def summarize(history):
+    """Statistics over the seeds (models axis) of one History.
+
+    Keys: models; diverged (how many models' loss became nan/inf) and diverged_epochs;
+    over the models that did not diverge (None if all did): final_accuracy (array),
+    final_accuracy_mean / _std / _min / _max, final_loss_mean / _std,
+    final_val_accuracy_mean / _std (None without validation); reached (how many models
+    were at 100% training accuracy at some epoch), perfect_at_end (how many are at 100%
+    after the last epoch), epochs_to_perfect (first-100% epochs of those that reached
+    it), epochs_to_perfect_median / _mean / _max (None if none reached);
+    loss_increase_rate: the mean over the non-diverged models of the fraction of epochs
+    whose loss rose above the previous epoch's (0 for a monotone descent, about 0.5 for
+    a loss that oscillates); epochs. A single-model History counts as one model.
+    """
+    loss = np.asarray(history.loss, dtype=np.float64)
+    acc = np.asarray(history.accuracy, dtype=np.float64)
+    val_acc = np.asarray(history.val_accuracy, dtype=np.float64)
+    if loss.ndim == 1:
+        loss, acc = loss[:, None], acc[:, None]
+        val_acc = val_acc[:, None] if val_acc.size else val_acc
+    m = loss.shape[1]
+    first = np.atleast_1d(np.asarray(
+        -1 if history.first_perfect_epoch is None else history.first_perfect_epoch)).astype(int)
+    div = np.atleast_1d(np.asarray(
+        -1 if history.diverged_epoch is None else history.diverged_epoch)).astype(int)
+    ok = div <= 0
+    out = dict(models=m, diverged=int(np.sum(~ok)), diverged_epochs=div[~ok], epochs=int(loss.shape[0]),
+               final_accuracy=np.array([]), final_accuracy_mean=None, final_accuracy_std=None,
+               final_accuracy_min=None, final_accuracy_max=None,
+               final_loss_mean=None, final_loss_std=None,
+               final_val_accuracy_mean=None, final_val_accuracy_std=None,
+               reached=int(np.sum(first > 0)), perfect_at_end=0, epochs_to_perfect=first[first > 0],
+               epochs_to_perfect_median=None, epochs_to_perfect_mean=None, epochs_to_perfect_max=None,
+               loss_increase_rate=None)
+    reached = first[first > 0]
+    if reached.size:
+        out.update(epochs_to_perfect_median=float(np.median(reached)),
+                   epochs_to_perfect_mean=float(np.mean(reached)),
+                   epochs_to_perfect_max=int(reached.max()))
+    if not ok.any():
+        return out
+    final_acc, final_loss = acc[-1, ok], loss[-1, ok]
+    out.update(final_accuracy=final_acc,
+               final_accuracy_mean=float(final_acc.mean()), final_accuracy_std=float(final_acc.std()),
+               final_accuracy_min=float(final_acc.min()), final_accuracy_max=float(final_acc.max()),
+               final_loss_mean=float(final_loss.mean()), final_loss_std=float(final_loss.std()),
+               perfect_at_end=int(np.sum(final_acc == 1.0)),
+               loss_increase_rate=float((np.diff(loss[:, ok], axis=0) > 0).mean()) if len(loss) > 1 else 0.0)
+    if val_acc.size:
+        final_val = val_acc[-1, ok]
+        out.update(final_val_accuracy_mean=float(final_val.mean()),
+                   final_val_accuracy_std=float(final_val.std()))
+    return out
+
+
+def _cell(value):
+    """A swept value as table text: 0.1 -> '0.1', 1.0 -> '1', None (batch size) -> 'full'."""
+    if value is None:
+        return "full"
+    if isinstance(value, (float, np.floating)):
+        return f"{value:g}"
+    return str(value)
+
+
+def mean_std(mean, std, percent=True, digits=1):
+    """'99.5% ± 1.0%' (percent) or '0.0123 ± 0.0040'."""
+    if mean is None:
+        return "n/a"
+    if percent:
+        return f"{100 * mean:.{digits}f}% ± {100 * std:.{digits}f}%"
+    return f"{mean:.3g} ± {std:.2g}"
+
+
+def markdown_table(headers, rows, align=None):
+    """A pipe table: headers [str], rows [[cell, ...]]; align a string of 'l', 'r', 'c' per column."""
+    align = align or "l" + "r" * (len(headers) - 1)
+    rule = {"l": ":---", "r": "---:", "c": ":---:"}
+    lines = ["| " + " | ".join(map(str, headers)) + " |",
+             "|" + "|".join(rule[a] for a in align) + "|"]
+    lines += ["| " + " | ".join(map(str, row)) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def summary_table(rows, value_header="value", validation=False):
+    """Markdown table of summarize() rows (each with a "value" key)."""
+    headers = [value_header, "final accuracy (mean ± std)", "final loss (mean)"]
+    if validation:
+        headers.append("validation accuracy")
+    headers += ["reached 100%", "epochs to 100% (median, range)", "loss rose in % of epochs"]
+    if any(r["diverged"] for r in rows):
+        headers.append("diverged")
+    table = []
+    for r in rows:
+        epochs = r["epochs_to_perfect"]
+        if epochs.size:
+            span = f"{int(epochs.min())}–{int(epochs.max())}" if epochs.size > 1 else f"{int(epochs[0])}"
+            reach = f"{r['epochs_to_perfect_median']:.0f} ({span})"
+        else:
+            reach = "never"
+        row = [_cell(r["value"]), mean_std(r["final_accuracy_mean"], r["final_accuracy_std"]),
+               "n/a" if r["final_loss_mean"] is None else f"{r['final_loss_mean']:.3g}"]
+        if validation:
+            row.append(mean_std(r["final_val_accuracy_mean"], r["final_val_accuracy_std"]))
+        rose = "n/a" if r["loss_increase_rate"] is None else f"{100 * r['loss_increase_rate']:.1f}%"
+        row += [f"{r['reached']}/{r['models']}", reach, rose]
+        if "diverged" in headers:
+            row.append(f"{r['diverged']}/{r['models']}")
+        table.append(row)
+    return markdown_table(headers, table)
+
+
+# --------------------------------------------------------------------------- linear models
+
+def best_linear_accuracy(x, y):
+    """The highest accuracy any straight line (half-plane classifier) reaches on 2-D points.
+
+    x: (N, 2), y: (N, 1) or (N,) binary labels. Exact: the side of each point can only
+    change where the line's normal turns past a direction perpendicular to the difference
+    of two points, so every direction just beside those critical angles, with every
+    threshold between sorted projections and both orientations, covers all labellings
+    a line can produce.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    labels = np.asarray(y).reshape(-1).astype(int)
+    if x.ndim != 2 or x.shape[1] != 2 or len(x) != len(labels):
+        raise ValueError(f"best_linear_accuracy: expected x (N, 2) and N labels, got {x.shape}, {labels.shape}")
+    n = len(x)
+    diffs = x[:, None, :] - x[None, :, :]
+    angles = np.arctan2(diffs[..., 1], diffs[..., 0])[np.triu_indices(n, 1)] + np.pi / 2
+    eps = 1e-7
+    candidates = np.concatenate([angles - eps, angles + eps, [0.0, np.pi / 2]])
+    best = max(labels.mean(), 1 - labels.mean())   # a line with every point on one side
+    for theta in candidates:
+        proj = x @ np.array([math.cos(theta), math.sin(theta)])
+        order = np.argsort(proj, kind="stable")
+        ones_before = np.concatenate([[0], np.cumsum(labels[order])])     # label 1 among the k lowest
+        k = np.arange(n + 1)
+        # predict 0 for the k lowest, 1 above: correct = zeros below + ones above
+        correct = (k - ones_before) + (labels.sum() - ones_before)
+        best = max(best, correct.max() / n, (n - correct).max() / n)
+    return float(best)
+
+
+def collapse_linear(model, model_index=None):
+    """(W, b) with model(x) == x @ W + b, for a network of Linear layers and Identity activations.
+
+    A composition of affine maps is one affine map: W = W1 W2 W3,
+    b = b1 W2 W3 + b2 W3 + b3. model_index picks one model of a stack.
+    W: (in, out), b: (out,). Raises ValueError if any layer is not Linear or Identity.
+    """
+    w_total, b_total = None, None
+    for layer in model.layers:
+        if isinstance(layer, nn.Identity):
+            continue
+        if not isinstance(layer, nn.Linear):
+            raise ValueError(f"collapse_linear: {type(layer).__name__} is not linear; "
+                             "only Linear layers and Identity activations collapse")
+        w = layer.weight.data if model_index is None or layer.models is None else layer.weight.data[model_index]
+        if layer.bias is None:
+            b = np.zeros(w.shape[-1])
+        else:
+            b = layer.bias.data if model_index is None or layer.models is None else layer.bias.data[model_index]
+        if w.ndim != 2:
+            raise ValueError("collapse_linear: the model is stacked; pass model_index")
+        if w_total is None:
+            w_total, b_total = w.copy(), b.copy()
+        else:
+            w_total, b_total = w_total @ w, b_total @ w + b
+    if w_total is None:
+        raise ValueError("collapse_linear: the model has no Linear layer")
+    return w_total, b_total
+
+
+# --------------------------------------------------------------------------- architecture
+
+def architecture_rows(model):
+    """[(index, layer, output shape note, weight shape, bias shape, parameters)] per module.
+
+    Shapes are those of one model (the models axis, if any, is left out).
+    """
+    rows = []
+    for i, layer in enumerate(model.layers):
+        if isinstance(layer, nn.Linear):
+            w = layer.weight.data.shape[-2:]
+            b = layer.bias.data.shape[-1:] if layer.bias is not None else None
+            count = int(np.prod(w)) + (int(np.prod(b)) if b else 0)
+            rows.append((i, f"Linear({layer.in_features} → {layer.out_features})",
+                         f"(N, {layer.out_features})", w, b, count))
+        else:
+            rows.append((i, type(layer).__name__, "same as input", None, None, 0))
+    return rows
+
+
+def architecture_table(model):
+    """Markdown table of architecture_rows(model) with a total row."""
+    rows = architecture_rows(model)
+
+    def shape(s):
+        return "—" if s is None else "(" + ", ".join(map(str, s)) + (",)" if len(s) == 1 else ")")
+
+    body = [[i, name, out, shape(w), shape(b), count] for i, name, out, w, b, count in rows]
+    body.append(["", "**total**", "", "", "", f"**{sum(r[-1] for r in rows)}**"])
+    return markdown_table(["#", "layer", "output", "W", "b", "parameters"], body, align="rllllr")
+
+
+__all__ = [
+    "DATASETS", "Dataset", "Sweep", "load_dataset", "seeds", "datasets_for",
+    "check_choice", "check_int", "check_float", "check_list",
+    "build", "train", "select", "sweep", "summarize", "summary_table", "mean_std",
+    "markdown_table", "best_linear_accuracy", "collapse_linear",
+    "architecture_rows", "architecture_table",
+]

@@ -1,0 +1,246 @@
+"""lab1.experiments: parameter checks, stacked sweeps, summaries, linear-model facts."""
+import itertools
+import re
+import warnings
+
+import numpy as np
+import pytest
+
+from lab1 import experiments as ex
+from lab1 import nn, optim
+from lab1.train import History, fit
+
+
+# --------------------------------------------------------------------------- parameters
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: ex.check_choice("dataset", "nonsense", ("xor", "linear")), "dataset"),
+    (lambda: ex.check_int("epochs", -5), "epochs"),
+    (lambda: ex.check_int("epochs", 2.5), "epochs"),
+    (lambda: ex.check_int("seeds", True), "seeds"),
+    (lambda: ex.check_float("lr", 0.0), "lr"),
+    (lambda: ex.check_float("lr", float("nan")), "lr"),
+    (lambda: ex.check_float("lr", "1"), "lr"),
+    (lambda: ex.check_list("lrs", [0.1, -1], ex.check_float), "lrs[1]"),
+    (lambda: ex.check_list("lrs", [], ex.check_float), "lrs"),
+    (lambda: ex.check_list("lrs", [1.0, 1.0], ex.check_float), "lrs"),
+    (lambda: ex.check_list("hidden", 4, ex.check_int), "hidden"),
+    (lambda: ex.datasets_for("spiral"), "dataset"),
+])
+def test_bad_parameters_name_the_parameter(call, name):
+    with pytest.raises(ValueError, match="parameter " + re.escape(name)):
+        call()
+
+
+def test_check_choice_lists_the_choices():
+    with pytest.raises(ValueError, match="'xor', 'linear'"):
+        ex.check_choice("dataset", "x", ("xor", "linear"))
+
+
+def test_good_parameters_pass_through():
+    assert ex.check_int("epochs", np.int64(3)) == 3
+    assert ex.check_float("lr", 1) == 1.0
+    assert ex.check_list("lrs", (0.1, 1), ex.check_float) == [0.1, 1.0]
+    assert ex.datasets_for("both") == ["xor", "linear"]
+    assert ex.datasets_for("xor") == ["xor"]
+    assert ex.seeds(3, start=10) == [10, 11, 12]
+
+
+# --------------------------------------------------------------------------- data
+
+def test_load_dataset():
+    xor = ex.load_dataset("xor")
+    assert xor.x.shape == (21, 2) and xor.y.shape == (21, 1)
+    assert not xor.separate_validation and xor.title == "XOR"
+    lin = ex.load_dataset("linear", n=50, seed=3)
+    assert lin.x.shape == (50, 2) and lin.x_val.shape == (50, 2)
+    assert lin.separate_validation
+    assert not np.allclose(lin.x, lin.x_val)
+    np.testing.assert_array_equal(lin.y.ravel(), (lin.x[:, 0] <= lin.x[:, 1]).astype(int))
+    again = ex.load_dataset("linear", n=50, seed=3)
+    np.testing.assert_array_equal(lin.x, again.x)
+    with pytest.raises(ValueError, match="dataset"):
+        ex.load_dataset("circle")
+
+
+# --------------------------------------------------------------------------- training
+
+def test_build_matches_single_models():
+    stack = ex.build([2, 3, 3, 1], seeds=[4, 7], init="normal")
+    for m, seed in enumerate([4, 7]):
+        single = nn.mlp([2, 3, 3, 1], init="normal", rng=seed)
+        for ps, p1 in zip(stack.parameters(), single.parameters()):
+            np.testing.assert_array_equal(ps.data[m], p1.data)
+
+
+def test_train_with_per_model_lr_follows_single_runs():
+    data = ex.load_dataset("xor")
+    lrs = np.array([0.5, 2.0])
+    _, history = ex.train(data.x, data.y, [1, 2], lr=lrs, epochs=30)
+    assert history.loss.shape == (30, 2)
+    for m, (seed, lr) in enumerate(zip([1, 2], lrs)):
+        single = nn.mlp([2, 4, 4, 1], init="normal", rng=seed)
+        h = fit(single, data.x, data.y, optimizer=optim.SGD(single.parameters(), lr=lr), epochs=30)
+        np.testing.assert_allclose(history.loss[:, m], h.loss, rtol=1e-12, atol=1e-15)
+
+
+def test_select_keeps_the_models_axis():
+    data = ex.load_dataset("xor")
+    _, history = ex.train(data.x, data.y, [0, 1, 2], epochs=5, validation=data.validation)
+    part = ex.select(history, [0, 2])
+    assert part.loss.shape == (5, 2) and part.val_accuracy.shape == (5, 2)
+    np.testing.assert_array_equal(part.loss[:, 1], history.loss[:, 2])
+    assert part.first_perfect_epoch.shape == (2,)
+
+
+def test_sweep_lr_is_one_stacked_fit():
+    data = ex.load_dataset("xor")
+    runs = ex.sweep(data, "lr", [0.1, 1.0, 10.0], seeds=[0, 1], epochs=20)
+    assert runs.fits == 1 and runs.values == [0.1, 1.0, 10.0]
+    model_a, index_a = runs.model(1.0, seed_index=1)
+    model_b, _ = runs.model(10.0)
+    assert model_a is model_b and model_a.models == 6 and index_a == 3
+    for v in runs.values:
+        assert runs.histories[v].loss.shape == (20, 2)
+        assert runs.histories[v].val_loss.size == 0   # XOR validates on its training points: skipped
+    # each learning rate's seeds reproduce a separate sweep of that lr alone
+    alone = ex.sweep(data, "lr", [10.0], seeds=[0, 1], epochs=20)
+    np.testing.assert_allclose(alone.histories[10.0].loss, runs.histories[10.0].loss, rtol=1e-12)
+    assert list(runs.curves()) == ["lr = 0.1", "lr = 1", "lr = 10"]
+
+
+def test_sweep_hidden_builds_each_width():
+    data = ex.load_dataset("linear", n=30)
+    runs = ex.sweep(data, "hidden", [1, 3], seeds=[0, 1, 2], epochs=10, lr=1.0)
+    assert runs.fits == 2
+    model, _ = runs.model(3)
+    assert model[0].weight.data.shape == (3, 2, 3) and model[2].weight.data.shape == (3, 3, 3)
+    assert runs.histories[1].val_accuracy.shape == (10, 3)   # linear has its own validation set
+    table = runs.table()
+    assert table.splitlines()[0].startswith("| hidden units |") and "validation accuracy" in table
+    assert len(table.splitlines()) == 4
+
+
+def test_sweep_other_options_and_errors():
+    data = ex.load_dataset("xor")
+    runs = ex.sweep(data, "init", ["normal", "xavier_normal"], seeds=[0], epochs=5)
+    assert runs.label("normal") == "init = normal"
+    batch = ex.sweep(data, "batch_size", [None, 7], seeds=[0], epochs=3)
+    assert batch.label(None) == "batch size = full"
+    with pytest.raises(ValueError, match="repeated"):
+        ex.sweep(data, "lr", [1.0, 1.0], seeds=[0])
+    with pytest.raises(ValueError, match="seeds"):
+        ex.sweep(data, "lr", [1.0], seeds=[])
+    with pytest.raises(ValueError, match="set by the sweep"):
+        ex.sweep(data, "lr", [1.0], seeds=[0], lr=2.0)
+
+
+# --------------------------------------------------------------------------- statistics
+
+def _history(loss, acc, first, diverged, val_acc=None):
+    loss, acc = np.asarray(loss, float), np.asarray(acc, float)
+    val = np.asarray(val_acc, float) if val_acc is not None else np.zeros((0,) + loss.shape[1:])
+    return History(loss=loss, accuracy=acc, val_loss=val, val_accuracy=val, epochs=len(loss),
+                   stop_reason="completed", message="", first_perfect_epoch=np.array(first),
+                   diverged_epoch=np.array(diverged), seconds=0.0)
+
+
+def test_summarize_counts_and_excludes_diverged_models():
+    loss = [[0.3, 0.3, 0.3], [0.2, 0.4, np.nan], [0.1, 0.2, np.nan], [0.05, 0.3, np.nan]]
+    acc = [[0.5, 0.5, 0.5], [0.8, 0.5, 0.5], [1.0, 0.5, 0.5], [1.0, 0.75, 0.5]]
+    s = ex.summarize(_history(loss, acc, first=[3, -1, -1], diverged=[-1, -1, 2]))
+    assert s["models"] == 3 and s["diverged"] == 1 and list(s["diverged_epochs"]) == [2]
+    assert s["final_accuracy_mean"] == pytest.approx(0.875)
+    assert s["final_accuracy_min"] == 0.75 and s["perfect_at_end"] == 1
+    assert s["final_loss_mean"] == pytest.approx(0.175)
+    assert s["reached"] == 1 and s["epochs_to_perfect_median"] == 3.0
+    # model 0 never rises, model 1 rises at 2 of 3 steps
+    assert s["loss_increase_rate"] == pytest.approx(2 / 6)
+    assert s["final_val_accuracy_mean"] is None
+
+
+def test_summarize_all_diverged_and_table():
+    s = ex.summarize(_history([[np.nan, np.inf]], [[0.5, 0.5]], first=[-1, -1], diverged=[1, 1]))
+    assert s["final_accuracy_mean"] is None and s["diverged"] == 2
+    table = ex.summary_table([dict(value=1.0, **s)], "lr")
+    assert "n/a" in table and "| diverged |" in table and "2/2" in table and "never" in table
+
+
+def test_summarize_single_model_history():
+    data = ex.load_dataset("xor")
+    model = nn.mlp([2, 4, 4, 1], init="normal", rng=0)
+    h = fit(model, data.x, data.y, optimizer=optim.SGD(model.parameters(), lr=1.0), epochs=10)
+    s = ex.summarize(h)
+    assert s["models"] == 1 and s["diverged"] == 0 and s["reached"] == 0
+
+
+def test_formatting_helpers():
+    assert ex.mean_std(0.995, 0.01) == "99.5% ± 1.0%"
+    assert ex.mean_std(None, None) == "n/a"
+    table = ex.markdown_table(["a", "b"], [[1, 2]])
+    assert table == "| a | b |\n|:---|---:|\n| 1 | 2 |"
+
+
+# --------------------------------------------------------------------------- linear models
+
+def test_best_linear_accuracy_of_xor_is_16_of_21():
+    data = ex.load_dataset("xor")
+    assert ex.best_linear_accuracy(data.x, data.y) == pytest.approx(16 / 21)
+
+
+def test_best_linear_accuracy_of_separable_data_is_1():
+    data = ex.load_dataset("linear")
+    assert ex.best_linear_accuracy(data.x, data.y) == 1.0
+
+
+def test_best_linear_accuracy_matches_brute_force():
+    rng = np.random.default_rng(5)
+    x = rng.uniform(size=(9, 2))
+    y = rng.integers(0, 2, size=(9, 1))
+    best = ex.best_linear_accuracy(x, y)
+    # brute force: every labelling a line can make is a subset cut off by some line;
+    # sample many random lines densely and check none beats the exact answer and one matches it
+    angles = np.linspace(0, 2 * np.pi, 3600, endpoint=False)
+    found = 0.0
+    for t in angles:
+        proj = x @ np.array([np.cos(t), np.sin(t)])
+        for c in np.concatenate([proj, proj - 1e-9, proj + 1e-9]):
+            found = max(found, np.mean((proj > c) == y.ravel().astype(bool)))
+    assert found <= best + 1e-12
+    assert found == pytest.approx(best)
+
+
+def test_collapse_linear_reproduces_the_network():
+    model = nn.mlp([2, 4, 4, 1], activation="identity", output="identity", init="normal", rng=3)
+    x = np.random.default_rng(0).uniform(size=(10, 2))
+    w, b = ex.collapse_linear(model)
+    assert w.shape == (2, 1) and b.shape == (1,)
+    np.testing.assert_allclose(x @ w + b, model(x), rtol=1e-12, atol=1e-12)
+    stack = ex.build([2, 3, 3, 1], seeds=[1, 2], activation="identity", output="identity")
+    w1, b1 = ex.collapse_linear(stack, model_index=1)
+    np.testing.assert_allclose(x @ w1 + b1, stack(x)[1], rtol=1e-12, atol=1e-12)
+    with pytest.raises(ValueError, match="model_index"):
+        ex.collapse_linear(stack)
+    with pytest.raises(ValueError, match="Sigmoid"):
+        ex.collapse_linear(nn.mlp([2, 4, 1], rng=0))
+
+
+def test_architecture_table_counts_parameters():
+    model = nn.mlp([2, 4, 4, 1], rng=0)
+    rows = ex.architecture_rows(model)
+    assert [r[-1] for r in rows] == [12, 0, 20, 0, 5, 0]
+    table = ex.architecture_table(model)
+    assert "**37**" in table and "(2, 4)" in table and "(4,)" in table
+    stacked = ex.architecture_rows(ex.build([2, 4, 4, 1], seeds=[0, 1, 2]))
+    assert [r[-1] for r in stacked] == [r[-1] for r in rows]
+
+
+def test_divergence_is_reported_not_hidden():
+    data = ex.load_dataset("xor")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        runs = ex.sweep(data, "lr", [0.01, 5.0], seeds=[0, 1], epochs=50,
+                        activation="identity", output="identity")
+    s = {row["value"]: row for row in runs.summary()}
+    assert s[5.0]["diverged"] == 2 and s[0.01]["diverged"] == 0
+    assert all(itertools.chain(s[5.0]["diverged_epochs"] > 0))
