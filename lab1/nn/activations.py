@@ -17,8 +17,10 @@ class Sigmoid(Module):
         return self._out
 
     def backward(self, dout):
-        out = self._out
-        return dout * out * (1.0 - out)
+        dx = 1.0 - self._out      # one temporary, then in place: this runs every epoch
+        dx *= self._out
+        dx *= dout
+        return dx
 
 
 class Tanh(Module):
@@ -29,7 +31,10 @@ class Tanh(Module):
         return self._out
 
     def backward(self, dout):
-        return dout * (1.0 - self._out * self._out)
+        dx = self._out * self._out
+        np.subtract(1.0, dx, out=dx)
+        dx *= dout
+        return dx
 
 
 class ReLU(Module):
