@@ -6,6 +6,7 @@ reproduces the TA's data point for point.
 """
 import numpy as np
 
+from .digits import generate_spiral, load_digits, stratified_split  # noqa: F401  (re-exported)
 from .seeding import as_generator
 
 

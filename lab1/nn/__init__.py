@@ -1,4 +1,5 @@
 """Layers, activations, losses and the builder for the lab's networks."""
+from .conv import Conv2d, Flatten, MaxPool2d
 from .activations import ACTIVATIONS, Identity, LeakyReLU, ReLU, Sigmoid, Tanh, activation
 from .linear import INITIALIZERS, Linear
 from .losses import LOSSES, BCELoss, CrossEntropyLoss, MSELoss, log_softmax, loss, softmax
@@ -35,5 +36,5 @@ __all__ = [
     "Module", "Parameter", "Sequential", "Linear", "INITIALIZERS",
     "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "Identity", "ACTIVATIONS", "activation",
     "MSELoss", "BCELoss", "CrossEntropyLoss", "LOSSES", "loss", "softmax", "log_softmax",
-    "mlp",
+    "Conv2d", "MaxPool2d", "Flatten", "mlp",
 ]
