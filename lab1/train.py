@@ -78,9 +78,10 @@ def _loss_target(loss_fn, y):
     return y.reshape(-1, 1) if y.ndim == 1 else y
 
 
-def _count_correct(out, labels):
+def _count_correct(out, labels, stacked):
     """Correctly classified samples: an int, or (M,) ints for stacked outputs."""
-    return np.count_nonzero(metrics.predict_labels(out) == labels, axis=-1)
+    right = metrics.predict_labels(out) == labels
+    return right.sum(axis=-1) if stacked else np.count_nonzero(right)
 
 
 class _Progress:
@@ -139,6 +140,9 @@ def fit(model, x, y, loss="mse", optimizer=None, epochs=1000, batch_size=None, s
         val_target = _loss_target(loss_fn, y_val)
     labels = metrics.true_labels(target)
     n, stacked = len(x), model.models is not None
+    # per-epoch checks on a single model's float loss stay in plain Python: they run every epoch
+    all_finite = (lambda v: np.isfinite(v).all()) if stacked else math.isfinite
+    any_perfect = (lambda a: (a == 1.0).any()) if stacked else (lambda a: a == 1.0)
     full_batch = batch_size is None or batch_size >= n
     gen = as_generator(rng)
 
@@ -149,6 +153,7 @@ def fit(model, x, y, loss="mse", optimizer=None, epochs=1000, batch_size=None, s
     best_val, stale = np.full(shape, np.inf), np.zeros(shape, dtype=int)
     bar = _Progress(epochs, progress)
     stop_reason, message, epoch = "completed", "", 0
+    perfect_so_far = False      # every model has reached 100% training accuracy at least once
     started = time.perf_counter()
 
     def train_step(xb, tb):
@@ -164,7 +169,7 @@ def fit(model, x, y, loss="mse", optimizer=None, epochs=1000, batch_size=None, s
             for epoch in range(1, epochs + 1):
                 if full_batch:
                     out, value = train_step(x, target)
-                    acc = _count_correct(out, labels) / n
+                    acc = _count_correct(out, labels, stacked) / n
                 else:
                     order = gen.permutation(n) if shuffle else np.arange(n)
                     value, correct = 0.0, 0
@@ -172,14 +177,13 @@ def fit(model, x, y, loss="mse", optimizer=None, epochs=1000, batch_size=None, s
                         idx = order[start:start + batch_size]
                         out, batch_value = train_step(x[idx], target[idx])
                         value = value + batch_value * (len(idx) / n)
-                        correct = correct + _count_correct(out, labels[idx])
+                        correct = correct + _count_correct(out, labels[idx], stacked)
                     acc = correct / n
                 losses.append(value)
                 accuracies.append(acc)
 
-                finite = np.isfinite(value)
-                if not np.all(finite):
-                    newly = (~finite) & (diverged < 0)
+                if not all_finite(value):
+                    newly = ~np.isfinite(value) & (diverged < 0)
                     if np.any(newly):
                         diverged[newly] = epoch
                         lrs = np.broadcast_to(np.asarray(optimizer.lr, dtype=float), shape or (1,))
@@ -194,8 +198,10 @@ def fit(model, x, y, loss="mse", optimizer=None, epochs=1000, batch_size=None, s
                         stop_reason = "diverged"
                         break
 
-                perfect = (np.asarray(acc) == 1.0) & (first_perfect < 0)
-                first_perfect[perfect] = epoch
+                if not perfect_so_far and any_perfect(acc):
+                    newly = (acc == 1.0) & (first_perfect < 0)
+                    first_perfect[newly] = epoch
+                    perfect_so_far = bool(np.all(first_perfect > 0))
 
                 if validation is not None:
                     val_out = model.forward(x_val)
@@ -215,8 +221,9 @@ def fit(model, x, y, loss="mse", optimizer=None, epochs=1000, batch_size=None, s
                     lines.append(f"epoch {epoch} loss : {_fmt(value)}")
                     if log is not None:
                         log(lines[-1])
-                bar.update(epoch, value)
-                if stop_when_perfect and np.all(first_perfect > 0):
+                if bar.enabled:
+                    bar.update(epoch, value)
+                if stop_when_perfect and perfect_so_far:
                     stop_reason = "perfect"
                     message = f"every training point classified correctly at epoch {epoch}"
                     break
