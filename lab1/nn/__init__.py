@@ -1,5 +1,6 @@
 """Layers, activations, losses and the builder for the lab's networks."""
 from .conv import Conv2d, Flatten, MaxPool2d
+from . import activations as _activations
 from .activations import ACTIVATIONS, Identity, LeakyReLU, ReLU, Sigmoid, Tanh, activation
 from .linear import INITIALIZERS, Linear
 from .losses import LOSSES, BCELoss, CrossEntropyLoss, MSELoss, log_softmax, loss, softmax
@@ -26,11 +27,9 @@ def mlp(sizes, activation="sigmoid", output="sigmoid", init="uniform", bias=True
     for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
         last = i == len(sizes) - 2
         modules.append(Linear(n_in, n_out, bias=bias, init=init, rng=rngs, models=models))
-        modules.append(_activation(output if last else activation))
+        modules.append(_activations.activation(output if last else activation))
     return Sequential(*modules)
 
-
-_activation = activation
 
 __all__ = [
     "Module", "Parameter", "Sequential", "Linear", "INITIALIZERS",
