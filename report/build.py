@@ -26,7 +26,9 @@ Cell conventions for the notebooks
     text-only reprs such as `<Figure size ...>` or `<... at 0x7f...>` are dropped;
   * Markdown `#` = section (1, 2, ...), `##` = subsection (A., B., ...),
     `###` = subsubsection (A.1, ...); do not number headings by hand and do not
-    add a document title, the title page has it;
+    add a document title, the title page has it. Numbering runs on across
+    notebooks, so a notebook that starts with `##` continues the previous
+    notebook's section (4 Discussion: A in 03, B in 04, C in 05);
   * figures: matplotlib with `%config InlineBackend.figure_formats = ['png', 'pdf']`
     so the PDF (vector) version is embedded;
   * tables: `IPython.display.Markdown(...)` with a pipe table (converted by pandoc).
@@ -228,7 +230,9 @@ def describe_failure(result: dict, src: Path) -> str:
 
 
 def execute_notebooks(notebooks: list[Path], executed_dir: Path, parameters: dict,
-                      workers: int) -> list[Path]:
+                      workers: int, while_waiting=None):
+    """Run the notebooks; returns the executed paths and what while_waiting() returned
+    (called in this process while the kernels work, to overlap the PDF step's setup)."""
     import papermill  # noqa: F401  (imported before forking, so workers start warm)
 
     executed_dir.mkdir(parents=True, exist_ok=True)
@@ -250,8 +254,9 @@ def execute_notebooks(notebooks: list[Path], executed_dir: Path, parameters: dic
     cwd = str(notebooks[0].parent.resolve())
     outputs = [executed_dir / nb.name for nb in notebooks]
     workers = max(1, min(workers, len(notebooks)))
-    print(f"executing {len(notebooks)} notebooks from {rel(Path(cwd))} "
-          f"({workers} at a time, cwd {rel(Path(cwd))})", flush=True)
+    print(f"executing {len(notebooks)} notebook{'s' * (len(notebooks) != 1)} from "
+          f"{rel(Path(cwd))} ({workers} at a time, each with that as working directory)",
+          flush=True)
     try:
         context = multiprocessing.get_context("fork")
     except ValueError:
@@ -260,6 +265,7 @@ def execute_notebooks(notebooks: list[Path], executed_dir: Path, parameters: dic
     with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
         futures = {pool.submit(_execute, str(nb.resolve()), str((executed_dir / nb.name).resolve()),
                                cwd, parameters): nb for nb in order}
+        prepared = while_waiting() if while_waiting else None
         for future in concurrent.futures.as_completed(futures):
             nb = futures[future]
             result = future.result()
@@ -277,7 +283,7 @@ def execute_notebooks(notebooks: list[Path], executed_dir: Path, parameters: dic
     if failures:
         raise BuildError("\n".join(describe_failure(r, nb) for nb, r in sorted(
             failures, key=lambda f: f[0].name)))
-    return outputs
+    return outputs, prepared
 
 
 # --------------------------------------------------------------------------- merge
@@ -429,8 +435,6 @@ def latex_error_summary(log: Path) -> str:
 
 
 def render_pdf(nb, build_dir: Path, notebooks_dir: Path) -> Path:
-    if not shutil.which("xelatex"):
-        raise BuildError("xelatex not found: run `make tex` (Debian: texlive-xetex and friends)")
     latex_dir = build_dir / "latex"
     exporter, latex_failed = make_exporter(latex_dir, notebooks_dir.resolve())
     resources = {"metadata": {"name": "report", "path": str(notebooks_dir.resolve())}}
@@ -479,8 +483,16 @@ def build(args) -> None:
     build_dir = args.build_dir.resolve()
     notebooks = find_notebooks(args.notebooks)
     parameters = {"quick": True} if args.quick else {}
+    if not args.notebooks_only and not shutil.which("xelatex"):
+        raise BuildError("error: xelatex not found: run `make tex` (Debian packages for the PDF)")
 
-    executed = execute_notebooks(notebooks, build_dir / "executed", parameters, args.jobs)
+    def prepare():
+        import nbconvert.exporters  # noqa: F401  (slow import, done while kernels run)
+        return {"mono_font": installed_font(MONO_FONTS),
+                "cjk_font": installed_font(CJK_FONTS) if has_tex_package("xeCJK.sty") else None}
+
+    executed, fonts = execute_notebooks(notebooks, build_dir / "executed", parameters, args.jobs,
+                                        while_waiting=None if args.notebooks_only else prepare)
     step = time.perf_counter()
     print(f"notebooks done in {step - start:.1f} s", flush=True)
     if args.notebooks_only:
@@ -489,12 +501,11 @@ def build(args) -> None:
 
     meta = {"course": COURSE, "title": TITLE, "student_name": args.student_name,
             "student_id": args.student_id, "date": format_date(epoch),
-            "cjk_font": None, "mono_font": installed_font(MONO_FONTS)}
+            "cjk_font": None, "mono_font": fonts["mono_font"]}
     nb = merge_notebooks(executed, meta)
     if needs_cjk(nb, meta):
-        font = installed_font(CJK_FONTS) if has_tex_package("xeCJK.sty") else None
-        if font:
-            nb.metadata.lab1_report.cjk_font = font
+        if fonts["cjk_font"]:
+            nb.metadata.lab1_report.cjk_font = fonts["cjk_font"]
         else:
             print("warning: the report has CJK characters (e.g. the name) but xeCJK or a Noto "
                   "CJK font is missing; they will be blank. Run `make tex`.", flush=True)
