@@ -6,8 +6,11 @@ reproduces the TA's data point for point.
 """
 import numpy as np
 
-from .digits import generate_spiral, load_digits, stratified_split  # noqa: F401  (re-exported)
+from .digits import generate_spiral, load_digits, stratified_split
 from .seeding import as_generator
+
+__all__ = ["generate_linear", "generate_XOR_easy", "split", "uniform_setup", "epoch_order",
+           "load_digits", "stratified_split", "generate_spiral"]
 
 
 def generate_linear(n=100, rng=None):
