@@ -33,7 +33,8 @@ Cell conventions for the notebooks
     so the PDF (vector) version is embedded;
   * tables: `IPython.display.Markdown(...)` with a pipe table (converted by pandoc).
 
-A failed notebook stops the build with the notebook, the cell number and the error;
+A failed notebook fails the build (after the others ran) with the notebook, the cell
+number and the error;
 the partly executed notebook stays in report/build/executed/ and --out is not touched.
 Two builds from the same commit give byte-identical PDFs.
 """
@@ -272,10 +273,8 @@ def execute_notebooks(notebooks: list[Path], executed_dir: Path, parameters: dic
             timings[nb.name] = round(result["seconds"], 2)
             status = "ok    " if result["ok"] else "FAILED"
             print(f"  {status} {nb.name:<40} {result['seconds']:6.1f} s", flush=True)
-            if not result["ok"]:
+            if not result["ok"]:  # the others still run: one build reports every failure
                 failures.append((nb, result))
-                for other in futures:
-                    other.cancel()  # the ones not started yet
     try:
         timings_file.write_text(json.dumps(timings, indent=1, sort_keys=True))
     except OSError:
