@@ -16,9 +16,13 @@ trains M independent networks at once, each exactly as it would train alone.
 rates); over anything that changes the network ("hidden", "activation", "init", "loss",
 "batch_size", ...) it runs one stacked fit per value. NumPy and the standard library only.
 """
+import inspect
 import math
+import re
+import textwrap
 import time
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 
@@ -27,6 +31,20 @@ from . import nn, optim
 from .train import fit
 
 DATASETS = ("xor", "linear")
+
+# The report's reference setting (Experiment setups, Results); notebooks' parameter
+# defaults agree with it (tests/test_notebooks.py checks).
+DEFAULTS = dict(
+    sizes=(2, 4, 4, 1),        # input, two hidden layers of 4 units, one output
+    activation="sigmoid",      # hidden activations
+    output="sigmoid",          # output activation: P(y = 1)
+    init="normal",             # weights N(0, 1), biases 0
+    loss="mse",                # mean squared error, as the TA's slides
+    optimizer="sgd",           # plain gradient descent on the full batch
+    lr=1.0,
+    epochs={"xor": 5000, "linear": 2000},   # sweeps; the Results section trains 5000 on both
+    seeds=5,                   # seeds per setting in the Discussion
+)
 
 
 # --------------------------------------------------------------------------- parameters
@@ -54,6 +72,18 @@ def check_float(name, value, low=0.0, low_open=True):
         relation = ">" if low_open else ">="
         raise ValueError(f"parameter {name} must be a finite number {relation} {low}; got {value!r}")
     return float(value)
+
+
+def check_bool(name, value):
+    """value if it is True or False, else ValueError naming the parameter."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"parameter {name} must be True or False; got {value!r}")
+    return bool(value)
+
+
+def check_epochs(name, value, dataset):
+    """Epochs for dataset: value if a positive integer, DEFAULTS["epochs"][dataset] if None."""
+    return DEFAULTS["epochs"][dataset] if value is None else check_int(name, value)
 
 
 def check_list(name, values, check, minimum_length=1):
@@ -139,15 +169,19 @@ def build(sizes=(2, 4, 4, 1), seeds=(0,), activation="sigmoid", output="sigmoid"
 
 def train(x, y, seeds, sizes=(2, 4, 4, 1), lr=1.0, activation="sigmoid", output="sigmoid",
           init="normal", loss="mse", optimizer="sgd", epochs=5000, batch_size=None,
-          validation=None, data_seed=0, optimizer_options=None, **fit_options):
+          validation=None, data_seed=0, optimizer_options=None, model=None, **fit_options):
     """Train len(seeds) networks at once; returns (model, History with arrays (epochs, M)).
 
     x: (N, 2), y: (N, 1). lr: a number, or an (M,) array of per-model learning rates.
+    model: an already built stack of len(seeds) networks to train instead of building one.
     optimizer: a name of lab1.optim.OPTIMIZERS; optimizer_options go to its constructor.
     data_seed seeds the mini-batch order (the same order for every model).
     fit_options go to lab1.train.fit (e.g. stop_when_perfect, log_every).
     """
-    model = build(sizes, seeds, activation, output, init)
+    if model is None:
+        model = build(sizes, seeds, activation, output, init)
+    elif model.models != len(seeds):
+        raise ValueError(f"train: model has models={model.models} but {len(seeds)} seeds were given")
     opt = optim.make(optimizer, model.parameters(), lr=lr, **(optimizer_options or {}))
     history = fit(model, x, y, loss=loss, optimizer=opt, epochs=epochs, batch_size=batch_size,
                   validation=validation, rng=data_seed, **fit_options)
@@ -212,11 +246,12 @@ class Sweep:
         """[summarize(history) with the swept value under key "value"] in sweep order."""
         return [dict(value=v, **summarize(self.histories[v])) for v in self.values]
 
-    def table(self, value_header=None, validation=None):
-        """A Markdown pipe table of summary(): one row per value."""
+    def table(self, value_header=None, validation=None, extra=None):
+        """A Markdown pipe table of summary(): one row per value (see summary_table)."""
         if validation is None:
             validation = any(h.val_accuracy.size for h in self.histories.values())
-        return summary_table(self.summary(), value_header or self.name, validation=validation)
+        return summary_table(self.summary(), value_header or self.name, validation=validation,
+                             extra=extra)
 
     def best(self, key="final_accuracy_mean"):
         """The swept value with the highest summary[key] (ties: the first)."""
@@ -229,7 +264,8 @@ def sweep(dataset, option, values, seeds, **settings):
 
     dataset: a Dataset (validated on dataset.validation when it is a separate set, i.e.
     for linear; XOR's validation set would repeat its training set) or (x, y).
-    option: "lr" (all values in ONE stacked fit with per-model learning rates), "hidden"
+    option: "lr" or "init" (all values in ONE stacked fit: per-model learning rates, or
+    each model initialized as nn.mlp(..., init=value, rng=seed) would be), "hidden"
     (units per hidden layer: sizes [2, h, ..., h, 1] keeping the depth of
     settings["sizes"]), or any other keyword of train() ("activation", "output", "init",
     "loss", "optimizer", "batch_size", ...), one stacked fit per value.
@@ -247,7 +283,7 @@ def sweep(dataset, option, values, seeds, **settings):
         raise ValueError(f"sweep: repeated values for {option}: {values}")
     if not seeds:
         raise ValueError("sweep: no seeds given")
-    for reserved in ("seeds", "lr" if option == "lr" else None):
+    for reserved in ("seeds", "model", option if option in ("lr", "init") else None):
         if reserved in settings:
             raise ValueError(f"sweep: {reserved} is set by the sweep itself")
     started = time.perf_counter()
@@ -256,6 +292,22 @@ def sweep(dataset, option, values, seeds, **settings):
     if option == "lr":
         lrs = np.repeat(np.asarray(values, dtype=np.float64), k)
         model, history = train(x, y, seeds * len(values), lr=lrs, **settings)
+        for i, v in enumerate(values):
+            positions = np.arange(i * k, (i + 1) * k)
+            histories[v], models[v] = select(history, positions), (model, positions)
+        fits = 1
+    elif option == "init":
+        sizes = list(settings.get("sizes", DEFAULTS["sizes"]))
+        act = settings.get("activation", "sigmoid")
+        out = settings.get("output", "sigmoid")
+        model = build(sizes, seeds * len(values), act, out, init=values[0])
+        for i, v in enumerate(values):
+            for j, seed in enumerate(seeds):
+                single = nn.mlp(sizes, activation=act, output=out, init=v, rng=seed)
+                for stacked, p in zip(model.parameters(), single.parameters()):
+                    stacked.data[i * k + j] = p.data
+        options = {key: val for key, val in settings.items() if key not in ("sizes", "activation", "output")}
+        model, history = train(x, y, seeds * len(values), model=model, **options)
         for i, v in enumerate(values):
             positions = np.arange(i * k, (i + 1) * k)
             histories[v], models[v] = select(history, positions), (model, positions)
@@ -343,6 +395,20 @@ def _cell(value):
     return str(value)
 
 
+def sci(value, digits=1):
+    """A number in LaTeX maths for Markdown prose: 3.2e-10 -> '$3.2 \\times 10^{-10}$'."""
+    value = float(value)
+    if value == 0 or not math.isfinite(value):
+        return f"${value:g}$"
+    exponent = math.floor(math.log10(abs(value)))
+    mantissa = value / 10 ** exponent
+    if round(mantissa, digits) >= 10:
+        mantissa, exponent = mantissa / 10, exponent + 1
+    if -2 <= exponent <= 3:
+        return f"${value:.{max(digits - exponent, 0)}f}$"
+    return f"${mantissa:.{digits}f} \\times 10^{{{exponent}}}$"
+
+
 def mean_std(mean, std, percent=True, digits=1):
     """'99.5% ± 1.0%' (percent) or '0.0123 ± 0.0040'."""
     if mean is None:
@@ -362,23 +428,27 @@ def markdown_table(headers, rows, align=None):
     return "\n".join(lines)
 
 
-def summary_table(rows, value_header="value", validation=False):
-    """Markdown table of summarize() rows (each with a "value" key)."""
-    headers = [value_header, "final accuracy (mean ± std)", "final loss (mean)"]
+def summary_table(rows, value_header="value", validation=False, extra=None):
+    """Markdown table of summarize() rows (each with a "value" key).
+
+    extra: {header: [cell per row]} columns inserted after the value column.
+    """
+    extra = extra or {}
+    headers = [value_header, *extra, "final accuracy (mean ± std)", "final loss (mean)"]
     if validation:
         headers.append("validation accuracy")
     headers += ["reached 100%", "epochs to 100% (median, range)", "loss rose in % of epochs"]
     if any(r["diverged"] for r in rows):
         headers.append("diverged")
     table = []
-    for r in rows:
+    for i, r in enumerate(rows):
         epochs = r["epochs_to_perfect"]
         if epochs.size:
             span = f"{int(epochs.min())}–{int(epochs.max())}" if epochs.size > 1 else f"{int(epochs[0])}"
             reach = f"{r['epochs_to_perfect_median']:.0f} ({span})"
         else:
             reach = "never"
-        row = [_cell(r["value"]), mean_std(r["final_accuracy_mean"], r["final_accuracy_std"]),
+        row = [_cell(r["value"]), *(str(cells[i]) for cells in extra.values()), mean_std(r["final_accuracy_mean"], r["final_accuracy_std"]),
                "n/a" if r["final_loss_mean"] is None else f"{r['final_loss_mean']:.3g}"]
         if validation:
             row.append(mean_std(r["final_val_accuracy_mean"], r["final_val_accuracy_std"]))
@@ -484,10 +554,84 @@ def architecture_table(model):
     return markdown_table(["#", "layer", "output", "W", "b", "parameters"], body, align="rllllr")
 
 
+# --------------------------------------------------------------------------- report plumbing
+
+def figures_dir(start=None):
+    """The repository's figures/ folder, found from start (default: the working directory).
+
+    Walks up from start to the first folder holding both pyproject.toml and lab1/ (the
+    repository root; notebooks run with the working directory notebooks/), and falls
+    back to start/figures outside a checkout. The folder is created.
+    """
+    start = Path.cwd() if start is None else Path(start)
+    for folder in (start, *start.resolve().parents):
+        if (folder / "pyproject.toml").is_file() and (folder / "lab1").is_dir():
+            path = folder / "figures"
+            break
+    else:
+        path = start / "figures"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def source_listing(obj, width=80):
+    """The source code of obj, dedented, for a report listing at most ~width columns wide.
+
+    A trailing comment of a too-long line moves onto its own line above it, and a block
+    of comment lines with a too-long line is re-wrapped; code itself is never changed.
+    """
+    lines = []
+    for line in textwrap.dedent(inspect.getsource(obj)).rstrip().splitlines():
+        match = re.match(r"^(\s*)([^#'\"]*?\S)\s+(#.*)$", line)
+        if len(line) > width and match:
+            lines += [match.group(1) + match.group(3), match.group(1) + match.group(2)]
+        else:
+            lines.append(line)
+    out, i = [], 0
+    while i < len(lines):
+        indent = lines[i][:len(lines[i]) - len(lines[i].lstrip())]
+        j = i
+        while j < len(lines) and lines[j].startswith(indent + "#"):
+            j += 1
+        block = lines[i:j]
+        if block and max(map(len, block)) > width:
+            text = " ".join(line.strip().lstrip("#").strip() for line in block)
+            out += textwrap.wrap(text, width=width, initial_indent=indent + "# ",
+                                 subsequent_indent=indent + "# ")
+            i = j
+        elif block:
+            out += block
+            i = j
+        else:
+            out.append(lines[i])
+            i += 1
+    return "\n".join(out)
+
+
+def sigmoid_saturation(model, x, threshold=0.01):
+    """Fraction of hidden sigmoid outputs (over points and units) whose derivative
+    sigma (1 - sigma) is below threshold: near 1, backward signals through them vanish.
+
+    x: (N, in). Returns a float, or (M,) for stacked models. The output layer is not counted.
+    """
+    h, values = np.asarray(x, dtype=np.float64), []
+    layers = list(model.layers)
+    for i, layer in enumerate(layers):
+        h = layer.forward(h)
+        if isinstance(layer, nn.Sigmoid) and i < len(layers) - 1:
+            values.append((h * (1.0 - h) < threshold).reshape(h.shape[:-2] + (-1,)) if h.ndim == 3
+                          else (h * (1.0 - h) < threshold).reshape(-1))
+    if not values:
+        raise ValueError("sigmoid_saturation: the model has no hidden Sigmoid layer")
+    saturated = np.concatenate(values, axis=-1)
+    return saturated.mean(axis=-1) if saturated.ndim == 2 else float(saturated.mean())
+
+
 __all__ = [
     "DATASETS", "Dataset", "Sweep", "load_dataset", "seeds", "datasets_for",
     "check_choice", "check_int", "check_float", "check_list",
     "build", "train", "select", "sweep", "summarize", "summary_table", "mean_std",
     "markdown_table", "best_linear_accuracy", "collapse_linear",
-    "architecture_rows", "architecture_table",
+    "architecture_rows", "architecture_table", "DEFAULTS", "check_bool", "check_epochs",
+    "figures_dir", "source_listing", "sigmoid_saturation", "sci",
 ]

@@ -244,3 +244,62 @@ def test_divergence_is_reported_not_hidden():
     s = {row["value"]: row for row in runs.summary()}
     assert s[5.0]["diverged"] == 2 and s[0.01]["diverged"] == 0
     assert all(itertools.chain(s[5.0]["diverged_epochs"] > 0))
+
+
+def test_sweep_init_is_one_fit_matching_separate_runs():
+    data = ex.load_dataset("xor")
+    runs = ex.sweep(data, "init", ["uniform", "xavier_normal"], seeds=[0, 1], epochs=15)
+    assert runs.fits == 1
+    for init in runs.values:
+        alone = ex.sweep(data, "lr", [1.0], seeds=[0, 1], epochs=15, init=init)
+        np.testing.assert_allclose(runs.histories[init].loss, alone.histories[1.0].loss, rtol=1e-12)
+    with pytest.raises(ValueError, match="set by the sweep"):
+        ex.sweep(data, "init", ["normal"], seeds=[0], init="uniform")
+
+
+def test_check_bool_and_epochs():
+    assert ex.check_bool("quick", True) is True
+    with pytest.raises(ValueError, match="parameter quick"):
+        ex.check_bool("quick", "yes")
+    assert ex.check_epochs("epochs", None, "xor") == ex.DEFAULTS["epochs"]["xor"]
+    assert ex.check_epochs("epochs", 7, "linear") == 7
+    with pytest.raises(ValueError, match="parameter epochs"):
+        ex.check_epochs("epochs", 0, "xor")
+
+
+def test_sci():
+    assert ex.sci(3.2e-10) == r"$3.2 \times 10^{-10}$"
+    assert ex.sci(9.96e-8) == r"$1.0 \times 10^{-7}$"
+    assert ex.sci(0.25) == "$0.25$"
+
+
+def test_sigmoid_saturation():
+    x = np.random.default_rng(0).uniform(size=(8, 2))
+    fresh = ex.build(seeds=[0, 1])
+    assert ex.sigmoid_saturation(fresh, x).shape == (2,)
+    blown = nn.mlp([2, 4, 4, 1], init="normal", rng=0)
+    for p in blown.parameters():
+        p.data *= 1000.0
+    assert ex.sigmoid_saturation(blown, x) > 0.9
+    with pytest.raises(ValueError, match="no hidden Sigmoid"):
+        ex.sigmoid_saturation(nn.mlp([2, 3, 1], activation="identity", rng=0), x)
+
+
+def test_source_listing_fits_the_width():
+    listing = ex.source_listing(nn.Sigmoid.backward)
+    assert listing.startswith("def backward(self, dout):")
+    long = ex.source_listing(ex.sweep, width=60)
+    code_lines = [line for line in long.splitlines() if line.strip().startswith("#")]
+    assert all(len(line) <= 60 for line in code_lines)
+
+
+def test_figures_dir_finds_the_repository(tmp_path, monkeypatch):
+    root = tmp_path / "repo"
+    (root / "lab1").mkdir(parents=True)
+    (root / "pyproject.toml").write_text("")
+    (root / "notebooks").mkdir()
+    assert ex.figures_dir(root / "notebooks") == root / "figures"
+    assert (root / "figures").is_dir()
+    elsewhere = tmp_path / "other"
+    elsewhere.mkdir()
+    assert ex.figures_dir(elsewhere) == elsewhere / "figures"
