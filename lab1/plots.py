@@ -1,0 +1,408 @@
+"""The report's figures, drawn with matplotlib's object API.
+
+Every function builds a ``matplotlib.figure.Figure`` (never pyplot's global state, so a
+notebook shows it once), returns it, and writes it with ``save`` when ``path=`` is given.
+All figures share one small style (``STYLE``), sized for a report page about 6.5 in wide.
+Colours: the TA's red for label 0 and blue for label 1; the Okabe-Ito colour-blind-friendly
+palette for more classes and for several runs.
+
+This is the only module of lab1 that imports matplotlib.
+"""
+import contextlib
+import io
+import os
+import warnings
+
+import matplotlib
+import numpy as np
+from matplotlib.colors import ListedColormap
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import EngFormatter
+
+from . import nn
+
+RED, BLUE = "#d62728", "#1f77b4"                       # label 0, label 1 (the TA's figures)
+OKABE_ITO = ("#D55E00", "#0072B2", "#009E73", "#E69F00",   # vermillion, blue, green, orange,
+             "#CC79A7", "#56B4E9", "#F0E442", "#000000")   # purple, sky blue, yellow, black
+RUN_COLORS = ("#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#000000")
+_TAB10 = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+          "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
+WIDTH = 6.5                                             # inches: the report's text width
+MAX_POINTS = 2000                                       # per line in learning_curves
+
+STYLE = {
+    "font.size": 9, "axes.titlesize": 10, "axes.labelsize": 9, "figure.titlesize": 10,
+    "xtick.labelsize": 8, "ytick.labelsize": 8, "legend.fontsize": 8, "legend.frameon": False,
+    "axes.spines.top": False, "axes.spines.right": False,
+    "axes.grid": True, "grid.alpha": 0.3, "grid.linewidth": 0.5,
+    "axes.prop_cycle": matplotlib.cycler(color=RUN_COLORS),
+    "lines.linewidth": 1.2, "figure.dpi": 100, "savefig.dpi": 200,
+}
+
+
+@contextlib.contextmanager
+def style():
+    """Apply STYLE for the duration of a with-block (figures keep it once drawn)."""
+    with matplotlib.rc_context(STYLE):
+        yield
+
+
+def class_colors(k):
+    """k colours, one per class: red, blue for two classes; Okabe-Ito (tab10 beyond 8) for more."""
+    if k <= 2:
+        return [RED, BLUE][:max(k, 1)]
+    palette = OKABE_ITO if k <= len(OKABE_ITO) else _TAB10
+    return [palette[i % len(palette)] for i in range(k)]
+
+
+def save(fig, path):
+    """Write fig to path as PNG or PDF (by extension), creating the folder.
+
+    Timestamps and version stamps are left out, so the same figure gives the same bytes.
+    Returns path.
+    """
+    path = os.fspath(path)
+    ext = os.path.splitext(path)[1].lower()
+    metadata = {".png": {"Software": None}, ".pdf": {"CreationDate": None}}.get(ext)
+    if metadata is None:
+        raise ValueError(f"save: path must end in .png or .pdf, got {path!r}")
+    folder = os.path.dirname(path)
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+    # Constrained layout measures text with the output's renderer and can take a pass or two
+    # to settle, so render until two passes agree: any sequence of saves gives the same bytes.
+    previous = None
+    for _ in range(4):
+        buffer = io.BytesIO()
+        with style():
+            fig.savefig(buffer, format=ext[1:], metadata=metadata)
+        if buffer.getvalue() == previous:
+            break
+        previous = buffer.getvalue()
+    with open(path, "wb") as f:
+        f.write(previous)
+    return path
+
+
+class LabFigure(Figure):
+    """A Figure that also shows itself in Jupyter without ``%matplotlib inline``.
+
+    With the inline backend active, IPython's own Figure formatter takes precedence
+    (and honours ``InlineBackend.figure_formats``); ``_repr_png_`` is only the fallback.
+    """
+
+    def _repr_png_(self):
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png", bbox_inches="tight", metadata={"Software": None})
+        return buffer.getvalue()
+
+
+def _new_figure(width, height):
+    with style():
+        return LabFigure(figsize=(width, height), layout="constrained")
+
+
+def _finish(fig, path):
+    if path is not None:
+        save(fig, path)
+    return fig
+
+
+def _labels_of(y, name):
+    """(N,) int labels from (N,), (N, 1) labels, (N, 1) probabilities or (N, K) scores."""
+    y = np.asarray(y)
+    if y.ndim > 2:
+        raise ValueError(f"{name}: expected (N,), (N, 1) or (N, K), got {y.shape}; "
+                         f"for stacked models pass one model's outputs, e.g. out[0]")
+    if y.ndim == 2 and y.shape[1] > 1:
+        return y.argmax(axis=1)
+    y = y.reshape(-1)
+    if y.dtype.kind in "iub":
+        return y.astype(np.int64)
+    if np.all((y >= 0) & (y <= 1)):
+        return (y > 0.5).astype(np.int64)              # probabilities: threshold 0.5
+    return np.rint(y).astype(np.int64)                 # float class labels 0., 1., 2., ...
+
+
+def _plane(x):
+    """Points in 2-D for scatter plots: x itself when (N, 2), else the first two principal
+    components of the flattened inputs. Returns (points (N, 2), axis labels)."""
+    x = np.asarray(x, dtype=np.float64)
+    x = x.reshape(len(x), -1)
+    if x.shape[1] == 2:
+        return x, ("$x_1$", "$x_2$")
+    centred = x - x.mean(axis=0)
+    _, _, vt = np.linalg.svd(centred, full_matrices=False)
+    return centred @ vt[:2].T, ("principal component 1", "principal component 2")
+
+
+def _marker_size(n):
+    return float(np.clip(3000.0 / max(n, 1), 4.0, 30.0))
+
+
+def _scatter(ax, points, labels, colors, size, edge="white"):
+    """One scatter per class; edges only while there are few points (else they drown the fill)."""
+    width = 0.5 if len(points) <= 300 else 0.0
+    for c in np.unique(labels):
+        keep = labels == c
+        ax.scatter(points[keep, 0], points[keep, 1], s=size, color=colors[c % len(colors)],
+                   edgecolors=edge, linewidths=width, label=f"label {c}", zorder=3)
+
+
+def comparison(x, y_true, y_pred, title=None, path=None):
+    """Ground truth next to the predictions, the lab's comparison figure.
+
+    x: (N, 2) points (other shapes are shown on their first two principal components).
+    y_true: (N,) or (N, 1) labels. y_pred: (N,) or (N, 1) labels, (N, 1) probabilities
+    (threshold 0.5) or (N, K) scores (argmax). Misclassified points get a black ring and
+    their count goes into the right panel's title. Returns the Figure.
+    """
+    truth, pred = _labels_of(y_true, "comparison y_true"), _labels_of(y_pred, "comparison y_pred")
+    points, (xlabel, ylabel) = _plane(x)
+    if not len(points) == len(truth) == len(pred):
+        raise ValueError(f"comparison: x, y_true, y_pred have {len(points)}, {len(truth)}, "
+                         f"{len(pred)} samples")
+    k = int(max(truth.max(initial=0), pred.max(initial=0))) + 1
+    colors, size = class_colors(k), _marker_size(len(points))
+    wrong = truth != pred
+    fig = _new_figure(WIDTH, 3.3)
+    with style():
+        axes = fig.subplots(1, 2)
+        for ax, labels, name in zip(axes, (truth, pred), ("Ground truth", "Predict result")):
+            _scatter(ax, points, labels, colors, size)
+            ax.margins(0.05)
+            # equal aspect by widening the limits, not shrinking the box: the layout stays exact
+            ax.set_aspect("equal", adjustable="datalim")
+            ax.set_xlabel(xlabel)
+            ax.set_title(name)
+        axes[0].set_ylabel(ylabel)
+        axes[1].tick_params(labelleft=False)
+        axes[1].set_title(f"Predict result ({int(wrong.sum())} misclassified)")
+        handles = [Line2D([], [], linestyle="", marker="o", markersize=6, color=colors[c % len(colors)],
+                          label=f"label {c}") for c in np.unique(np.concatenate([truth, pred]))]
+        if wrong.any():
+            axes[1].scatter(points[wrong, 0], points[wrong, 1], s=size * 4, facecolors="none",
+                            edgecolors="black", linewidths=1.0, zorder=4)
+            handles.append(Line2D([], [], linestyle="", marker="o", markersize=9, markerfacecolor="none",
+                                  markeredgecolor="black", label="misclassified"))
+        fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 6))
+        if title:
+            fig.suptitle(title)
+    return _finish(fig, path)
+
+
+def _plane_figure(aspect, colorbar):
+    """A figure with one equal-aspect axes (and a colorbar axes) placed by hand, in inches.
+
+    The figure is sized to the data's aspect (height / width), so the axes box needs no
+    shrinking and no layout engine runs: layout engines do not settle on equal-aspect
+    axes, and every save would then move them a little.
+    """
+    left, right, bottom, top = 0.62, 0.15, 0.5, 0.32
+    height = 2.9
+    width = float(np.clip(height / aspect, 1.8, 4.6))
+    height = float(np.clip(width * aspect, 1.2, 4.0))
+    extra = 0.15 + 0.12 + 0.6 if colorbar else 0.0      # gap, bar, tick labels and label
+    fig_w, fig_h = left + width + right + extra, bottom + height + top
+    with style():
+        fig = LabFigure(figsize=(fig_w, fig_h))
+        ax = fig.add_axes((left / fig_w, bottom / fig_h, width / fig_w, height / fig_h))
+        cax = fig.add_axes(((left + width + 0.15) / fig_w, bottom / fig_h, 0.12 / fig_w,
+                            height / fig_h)) if colorbar else None
+    return fig, ax, cax
+
+
+def decision_boundary(model, x, y, resolution=200, title=None, path=None, ax=None, model_index=None):
+    """What the model predicts over the plane around 2-D data, with the data on top.
+
+    model: a network mapping (N, 2) to (N, 1) probabilities or (N, K) logits; stacked
+    models (model.models = M) show model ``model_index`` (default 0).
+    x: (N, 2), y: (N,) or (N, 1) labels. One output: P(y = 1) as filled contours and the
+    0.5 contour; K outputs: the argmax regions. ax: draw into this Axes instead of a new
+    figure. Returns the Figure.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    if x.ndim != 2 or x.shape[1] != 2:
+        raise ValueError(f"decision_boundary: needs 2-D inputs (N, 2), got {x.shape}")
+    if not isinstance(resolution, (int, np.integer)) or resolution < 2:
+        raise ValueError(f"decision_boundary: resolution must be an integer >= 2, got {resolution!r}")
+    labels = _labels_of(y, "decision_boundary y")
+    lo, hi = x.min(axis=0), x.max(axis=0)
+    pad = np.maximum(0.1 * (hi - lo), 0.1)
+    g0, g1 = np.meshgrid(np.linspace(lo[0] - pad[0], hi[0] + pad[0], resolution),
+                         np.linspace(lo[1] - pad[1], hi[1] + pad[1], resolution))
+    out = np.asarray(model.forward(np.column_stack([g0.ravel(), g1.ravel()])))
+    if out.ndim == 3:
+        m = 0 if model_index is None else model_index
+        if not 0 <= m < out.shape[0]:
+            raise ValueError(f"decision_boundary: model_index {m} out of range for {out.shape[0]} models")
+        out = out[m]
+    elif model_index not in (None, 0):
+        raise ValueError("decision_boundary: model_index given but the model is not stacked")
+
+    cax = None
+    if ax is None:
+        span = np.array([g0[0, -1] - g0[0, 0], g1[-1, 0] - g1[0, 0]])
+        fig, ax, cax = _plane_figure(span[1] / span[0], colorbar=out.shape[1] == 1)
+    fig = ax.figure
+    with style():
+        if out.shape[1] == 1:
+            p = out[:, 0].reshape(g0.shape)
+            label = "P(y = 1)"
+            if p.min() < 0 or p.max() > 1:
+                p, label = np.clip(p, 0, 1), "model output (clipped to [0, 1])"
+            filled = ax.contourf(g0, g1, p, levels=np.linspace(0, 1, 11), cmap="RdBu", alpha=0.55)
+            ax.contour(g0, g1, p, levels=[0.5], colors="black", linewidths=1.0)
+            fig.colorbar(filled, ax=None if cax else ax, cax=cax, label=label, ticks=[0, 0.25, 0.5, 0.75, 1])
+            colors = class_colors(2)
+        else:
+            k = out.shape[1]
+            colors = class_colors(max(k, int(labels.max(initial=0)) + 1))
+            region = out.argmax(axis=1).reshape(g0.shape)
+            ax.contourf(g0, g1, region, levels=np.arange(k + 1) - 0.5,
+                        cmap=ListedColormap(colors[:k]), alpha=0.35)
+        ax.grid(False)
+        _scatter(ax, x, labels, colors, _marker_size(len(x)), edge="black")
+        ax.set_aspect("equal", adjustable="box")
+        ax.set_xlabel("$x_1$")
+        ax.set_ylabel("$x_2$")
+        ax.set_title(title or ("Decision boundary (P = 0.5)" if out.shape[1] == 1
+                               else "Decision regions (argmax)"))
+    return _finish(fig, path)
+
+
+def _downsample(values, max_points=MAX_POINTS):
+    """Indices of at most ~max_points entries of a 1-D series that keep its shape: the first
+    and last, and the min and max of each of max_points/2 equal buckets (spikes survive)."""
+    n = len(values)
+    if n <= max_points:
+        return np.arange(n)
+    buckets = max(max_points // 2 - 1, 1)
+    size = -(-n // buckets)
+    padded = np.full(buckets * size, np.nan)
+    padded[:n] = values
+    padded = padded.reshape(buckets, size)
+    offsets = np.arange(buckets) * size
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        finite = np.isfinite(padded).any(axis=1)
+        filled = np.where(np.isfinite(padded), padded, np.nanmean(padded[finite]) if finite.any() else 0)
+    picks = np.concatenate([[0, n - 1], offsets + filled.argmin(axis=1), offsets + filled.argmax(axis=1)])
+    return np.unique(np.clip(picks, 0, n - 1))
+
+
+def _series(values, band):
+    """(centre, low, high) of a (E,) or (E, M) record; low/high None for a single model."""
+    values = np.asarray(values, dtype=np.float64)
+    if values.ndim == 1:
+        return values, None, None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)   # all-nan epochs (every model diverged)
+        centre = np.nanmean(values, axis=1)
+        if band == "std":
+            spread = np.nanstd(values, axis=1)
+            return centre, centre - spread, centre + spread
+        return centre, np.nanmin(values, axis=1), np.nanmax(values, axis=1)
+
+
+def learning_curves(runs, path=None, title=None, validation=True, band="minmax", max_points=MAX_POINTS):
+    """Loss and accuracy per epoch of one History or of a dict {label: History}.
+
+    Training is solid, validation dashed (when recorded and validation=True). A stacked
+    History (loss (epochs, M)) is drawn as the mean over models with a shaded band:
+    band="minmax" (min to max over models) or "std" (mean +- 1 standard deviation).
+    The loss axis turns logarithmic when the values span more than two decades. Each line
+    keeps at most ~max_points points (the first and last epoch always). Returns the Figure.
+    """
+    if band not in ("minmax", "std"):
+        raise ValueError(f"learning_curves: band must be 'minmax' or 'std', got {band!r}")
+    if not isinstance(runs, dict):
+        runs = {None: runs}
+    if not runs:
+        raise ValueError("learning_curves: no runs given")
+    stacked = False
+    fig = _new_figure(WIDTH, 2.8)
+    positive = []
+    with style():
+        loss_ax, acc_ax = fig.subplots(1, 2)
+        for i, (label, history) in enumerate(runs.items()):
+            color = RUN_COLORS[i % len(RUN_COLORS)]
+            parts = [("training", "-", history.loss, history.accuracy)]
+            if validation and len(history.val_loss):
+                parts.append(("validation", "--", history.val_loss, history.val_accuracy))
+            for part, linestyle, loss_values, acc_values in parts:
+                name = part if label is None else f"{label} ({part})"
+                if history.models is not None:
+                    name += f", {history.models} models"
+                    stacked = True
+                for ax, values, scale in ((loss_ax, loss_values, 1.0), (acc_ax, acc_values, 100.0)):
+                    centre, low, high = _series(values, band)
+                    if not len(centre):
+                        continue
+                    keep = _downsample(centre, max_points)
+                    epochs = keep + 1
+                    ax.plot(epochs, centre[keep] * scale, linestyle=linestyle, color=color, label=name)
+                    if low is not None:
+                        ax.fill_between(epochs, low[keep] * scale, high[keep] * scale, color=color,
+                                        alpha=0.2 if linestyle == "-" else 0.1, linewidth=0)
+                    if ax is loss_ax:
+                        finite = centre[np.isfinite(centre) & (centre > 0)]
+                        positive.extend([finite.min(), finite.max()] if len(finite) else [])
+        if positive and max(positive) > 100 * min(positive):
+            loss_ax.set_yscale("log")
+        loss_ax.set_title("Loss")
+        loss_ax.set_ylabel("loss")
+        acc_ax.set_title("Accuracy")
+        acc_ax.set_ylabel("accuracy (%)")
+        for ax in (loss_ax, acc_ax):
+            ax.set_xlabel("epoch")
+        for ax in (loss_ax, acc_ax):
+            ax.xaxis.set_major_formatter(EngFormatter(sep=""))     # 20k, 100k: no crowded ticks
+        handles, names = loss_ax.get_legend_handles_labels()
+        if stacked:
+            handles.append(Patch(color="0.5", alpha=0.3, linewidth=0))
+            names.append("mean over models, band " + ("min–max" if band == "minmax" else "±1 std"))
+        if len(handles) > 1:
+            fig.legend(handles, names, loc="outside lower center", ncols=min(len(handles), 3))
+        if title:
+            fig.suptitle(title)
+    return _finish(fig, path)
+
+
+def activation_functions(names=("sigmoid", "tanh", "relu", "leaky_relu", "identity"), path=None,
+                         x_range=(-5.0, 5.0)):
+    """Each activation next to its derivative, both computed by the library's modules:
+    f from ``forward`` and f' from ``backward`` of a gradient of ones. Returns the Figure."""
+    names = list(names)
+    if not names:
+        raise ValueError("activation_functions: no activation names given")
+    modules = [nn.activation(name) for name in names]   # unknown names raise, listing choices
+    x = np.linspace(x_range[0], x_range[1], 1001)[:, None]
+    pairs_per_row = 1 if len(names) == 1 else 2
+    rows = -(-len(names) // pairs_per_row)
+    fig = _new_figure(WIDTH if pairs_per_row == 2 else WIDTH / 2, 1.45 * rows + 0.1)
+    with style():
+        axes = np.atleast_2d(fig.subplots(rows, 2 * pairs_per_row))
+        for ax in axes.ravel()[2 * len(names):]:
+            ax.set_visible(False)
+        for i, (name, module) in enumerate(zip(names, modules)):
+            label = name if isinstance(name, str) else type(name).__name__
+            f = module.forward(x.copy())
+            df = module.backward(np.ones_like(x))
+            ax_f, ax_df = axes.ravel()[2 * i], axes.ravel()[2 * i + 1]
+            ax_f.plot(x[:, 0], np.broadcast_to(f, x.shape)[:, 0], color=RUN_COLORS[0])
+            ax_df.plot(x[:, 0], np.broadcast_to(df, x.shape)[:, 0], color=RUN_COLORS[1])
+            ax_f.set_title(label)
+            ax_df.set_title(f"{label}′")
+            if getattr(module, "negative_slope", None) is not None:
+                ax_f.text(0.04, 0.9, f"slope {module.negative_slope:g}",
+                          transform=ax_f.transAxes, fontsize=7, va="top")
+            ax_f.set_ylabel("f(x)")
+            ax_df.set_ylabel("f′(x)")
+            for ax in (ax_f, ax_df):
+                ax.set_xlabel("x")
+                ax.axhline(0, color="0.6", linewidth=0.5, zorder=0)
+                ax.axvline(0, color="0.6", linewidth=0.5, zorder=0)
+    return _finish(fig, path)
