@@ -1,0 +1,353 @@
+"""python -m lab1: train a network from the terminal and print what the lab asks for.
+
+    python -m lab1 train --dataset xor --hidden 4 4 --activation sigmoid --lr 0.1 --epochs 100000
+    python -m lab1 gradcheck
+
+``train`` prints the loss every --log-every epochs in the TA's format, the last epochs'
+losses, one line per test point (``Iter i | Ground truth: y | prediction: p``) and the
+test loss and accuracy, then writes comparison, decision-boundary and learning-curve
+figures to --out. Bad options exit with status 2 and a one-line message on stderr.
+Ctrl-C during training stops it and still reports the model trained so far (status 0).
+
+Matplotlib is imported (through lab1.plots) only when figures are written.
+"""
+import argparse
+import inspect
+import math
+import os
+import sys
+
+import numpy as np
+
+from . import __version__, data, gradcheck, nn, optim
+from .train import evaluate, fit
+
+DATASETS = ("linear", "xor", "uniform", "spiral", "digits")
+TWO_D = ("linear", "xor", "uniform", "spiral")
+DEFAULT_SAMPLES = {"linear": 100, "uniform": 5000, "spiral": 100}
+GRADCHECK_TOLERANCE = 1e-7
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with a one-line error: 'python -m lab1 train: error: ...' and exit status 2."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+class _Formatter(argparse.ArgumentDefaultsHelpFormatter):
+    def _get_help_string(self, action):
+        # "(default: None)" says nothing; those options explain their default in the help text
+        if action.default is None or action.default is argparse.SUPPRESS:
+            return action.help
+        return super()._get_help_string(action)
+
+
+def _positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text}")
+    return value
+
+
+def _non_negative_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {text}")
+    return value
+
+
+def _positive_float(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"must be a positive finite number, got {text}")
+    return value
+
+
+def _fraction(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"must lie in [0, 1), got {text}")
+    return value
+
+
+def build_parser():
+    parser = Parser(prog="python -m lab1", formatter_class=_Formatter,
+                    description="Lab 1: back-propagation. Train the lab's network from the "
+                                "terminal, or check its gradients.")
+    parser.add_argument("--version", action="version", version=f"lab1 {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    train = commands.add_parser(
+        "train", formatter_class=_Formatter, help="train a network and report its test results",
+        description="Train a network, print the training log in the TA's format, every test "
+                    "prediction and the test accuracy, and write the figures. Randomness "
+                    "comes from --seed: initial weights use rng=SEED, the mini-batch order "
+                    "rng=SEED+1, generated data rng=SEED+2, the linear test set and the "
+                    "spiral/digits split rng=SEED+3. Ctrl-C stops training early and still "
+                    "reports (exit status 0).")
+    train.add_argument("--dataset", choices=DATASETS, default="xor",
+                       help="xor: the TA's 21 points, tested on themselves; linear: "
+                            "generate_linear(n) for training and a fresh generate_linear(n) "
+                            "for testing; uniform: data.uniform_setup (train/validation/test); "
+                            "spiral: 3-class spiral, digits: 8x8 digits (10 classes, 64 inputs), "
+                            "both split 60/20/20 by class")
+    train.add_argument("--samples", type=_positive_int, default=None,
+                       help="points to generate: linear n (default 100, same for the test set), "
+                            "uniform training+validation n (default 5000), spiral points per "
+                            "class (default 100); not used by xor and digits")
+    train.add_argument("--hidden", type=_positive_int, nargs="+", default=[4, 4], metavar="UNITS",
+                       help="units of each hidden layer, e.g. --hidden 4 4 for the lab's "
+                            "two hidden layers")
+    train.add_argument("--activation", choices=sorted(nn.ACTIVATIONS), default="sigmoid",
+                       help="hidden-layer activation ('identity' for none)")
+    train.add_argument("--loss", choices=sorted(nn.LOSSES), default=None,
+                       help="loss (default: mse for the 2-class data sets, as the lab, and "
+                            "cross_entropy for spiral and digits). mse and bce use one sigmoid "
+                            "output; cross_entropy uses one logit per class with softmax")
+    train.add_argument("--optimizer", choices=sorted(optim.OPTIMIZERS), default="sgd",
+                       help="update rule ('momentum' is sgd with momentum 0.9 unless --momentum)")
+    train.add_argument("--lr", type=_positive_float, default=0.1, help="learning rate")
+    train.add_argument("--momentum", type=_fraction, default=None,
+                       help="momentum for sgd/momentum (default: 0 for sgd, 0.9 for momentum)")
+    train.add_argument("--init", choices=sorted(nn.INITIALIZERS), default="uniform",
+                       help="weight initializer (uniform: U(-1/sqrt(fan_in), 1/sqrt(fan_in)), torch's default)")
+    train.add_argument("--epochs", type=_positive_int, default=100000, help="training epochs")
+    train.add_argument("--batch-size", type=_positive_int, default=None,
+                       help="mini-batch size (default: full batch, the whole training set "
+                            "per update)")
+    train.add_argument("--seed", type=int, default=0, help="seed of every random choice")
+    train.add_argument("--log-every", type=_non_negative_int, default=5000,
+                       help="print 'epoch E loss : L' every this many epochs (0: never)")
+    train.add_argument("--last-epochs", type=_non_negative_int, default=5,
+                       help="how many of the final epochs' losses to print")
+    train.add_argument("--out", default=os.path.join("figures", "cli"),
+                       help="folder for comparison, decision_boundary (2-D data) and "
+                            "learning_curve figures")
+    train.add_argument("--format", choices=("pdf", "png"), default="pdf", help="figure format")
+    train.add_argument("--no-figures", action="store_true", help="do not write figures")
+
+    check = commands.add_parser(
+        "gradcheck", formatter_class=_Formatter,
+        help="compare back-propagated gradients with centred differences",
+        description="Gradient check of the whole network: every parameter's back-propagated "
+                    "gradient against centred differences, as CS231n's relative error, on a "
+                    "few XOR points. Exits 1 if any error exceeds --tolerance.")
+    check.add_argument("--hidden", type=_positive_int, nargs="+", default=[4, 4], metavar="UNITS",
+                       help="units of each hidden layer")
+    check.add_argument("--activation", choices=sorted(nn.ACTIVATIONS), default="sigmoid",
+                       help="hidden-layer activation")
+    check.add_argument("--loss", choices=("mse", "bce"), default="mse", help="loss")
+    check.add_argument("--points", type=_positive_int, default=6,
+                       help="how many of the TA's XOR points (every other one, from the first)")
+    check.add_argument("--step", type=_positive_float, default=None,
+                       help="finite-difference step h (default: lab1.gradcheck's own)")
+    check.add_argument("--tolerance", type=_positive_float, default=GRADCHECK_TOLERANCE,
+                       help="largest relative error that passes")
+    check.add_argument("--seed", type=int, default=0, help="seed of the initial weights")
+    return parser
+
+
+# ---------------------------------------------------------------- train
+
+def _dataset_function(name):
+    """lab1.data.<name>, or the module that defines it while data does not re-export it yet."""
+    if hasattr(data, name):
+        return getattr(data, name)
+    from . import digits
+    return getattr(digits, name)
+
+
+def load_dataset(args):
+    """{"train": (x, y), "val": (x, y) or None, "test": (x, y), "classes": K, "about": str}.
+
+    x is (N, features) float64; y is (N, 1) for the 2-class sets, (N,) class indices for K classes.
+    """
+    name, seed = args.dataset, args.seed
+    n = args.samples or DEFAULT_SAMPLES.get(name)
+    if name == "xor":
+        x, y = data.generate_XOR_easy()
+        return {"train": (x, y), "val": None, "test": (x, y), "classes": 2,
+                "about": "the 21 training points (the TA's XOR test)"}
+    if name == "linear":
+        return {"train": data.generate_linear(n, rng=seed + 2), "val": None,
+                "test": data.generate_linear(n, rng=seed + 3), "classes": 2,
+                "about": f"a fresh generate_linear({n}, rng=seed+3={seed + 3})"}
+    if name == "uniform":
+        parts = data.uniform_setup(n=n, rng=seed + 2)
+        return {"train": parts["train"], "val": parts["val"], "test": parts["test"], "classes": 2,
+                "about": f"the {len(parts['test'][0])} held-out points of uniform_setup(rng=seed+2)"}
+    if name == "spiral":
+        x, y = _dataset_function("generate_spiral")(n_per_class=n, classes=3, rng=seed + 2)
+        about = f"20% of the spiral, stratified (rng=seed+3={seed + 3})"
+    else:
+        x, y = _dataset_function("load_digits")()
+        x = x.reshape(len(x), -1)                      # the MLP sees the 64 pixels flat
+        about = f"20% of the digits, stratified (rng=seed+3={seed + 3})"
+    train, val, test = _dataset_function("stratified_split")(y, (0.6, 0.2, 0.2), rng=seed + 3)
+    return {"train": (x[train], y[train]), "val": (x[val], y[val]), "test": (x[test], y[test]),
+            "classes": int(y.max()) + 1, "about": about}
+
+
+def build_model(args, n_inputs, classes):
+    """The network and its loss name: one sigmoid output for mse/bce, K logits for cross_entropy."""
+    loss = args.loss or ("mse" if classes == 2 else "cross_entropy")
+    if classes > 2 and loss != "cross_entropy":
+        raise ValueError(f"{args.dataset} has {classes} classes: use --loss cross_entropy "
+                         f"(mse and bce need two classes)")
+    outputs, output = (1, "sigmoid") if loss != "cross_entropy" else (classes, "identity")
+    model = nn.mlp([n_inputs, *args.hidden, outputs], activation=args.activation, output=output,
+                   init=args.init, rng=args.seed)
+    return model, loss
+
+
+def build_optimizer(args, model):
+    options = {}
+    if args.momentum is not None:
+        if args.optimizer not in ("sgd", "momentum"):
+            raise ValueError(f"--momentum applies to sgd and momentum, not {args.optimizer}")
+        options["momentum"] = args.momentum
+    return optim.make(args.optimizer, model.parameters(), lr=args.lr, **options)
+
+
+def _say(line=""):
+    print(line, flush=True)
+
+
+def _describe(args, model, loss, dataset):
+    sizes = [model[0].in_features] + [layer.out_features for layer in model.layers
+                                      if isinstance(layer, nn.Linear)]
+    batch = "full batch" if args.batch_size is None else f"batch size {args.batch_size}"
+    return (f"lab1 train: {args.dataset} ({len(dataset['train'][0])} training points), "
+            f"network {'-'.join(map(str, sizes))} {args.activation}, loss {loss}, "
+            f"{args.optimizer} lr {args.lr:g}, {args.epochs} epochs, {batch}, seed {args.seed}")
+
+
+def _prediction_lines(out, y, classes):
+    """'Iter i | Ground truth: y | prediction: p' for each test point."""
+    if out.shape[1] == 1:                                   # one sigmoid output: P(y = 1)
+        return [f"Iter {i} | Ground truth: {int(t)} | prediction: {p:.5f}"
+                for i, (t, p) in enumerate(zip(np.ravel(y), out[:, 0]))]
+    prob = nn.softmax(out)
+    if classes == 2:                                        # two logits: report P(y = 1)
+        return [f"Iter {i} | Ground truth: {int(t)} | prediction: {p:.5f}"
+                for i, (t, p) in enumerate(zip(np.ravel(y), prob[:, 1]))]
+    guess = prob.argmax(axis=1)
+    return [f"Iter {i} | Ground truth: {int(t)} | prediction: {g} (p = {prob[i, g]:.5f})"
+            for i, (t, g) in enumerate(zip(np.ravel(y), guess))]
+
+
+def run_train(args, parser):
+    try:
+        dataset = load_dataset(args)
+        x, y = dataset["train"]
+        model, loss = build_model(args, x.shape[1], dataset["classes"])
+        optimizer = build_optimizer(args, model)
+    except ValueError as error:
+        parser.error(str(error))
+    _say(_describe(args, model, loss, dataset))
+    try:
+        history = fit(model, x, y, loss=loss, optimizer=optimizer, epochs=args.epochs,
+                      batch_size=args.batch_size, validation=dataset["val"], rng=args.seed + 1,
+                      log_every=args.log_every or None, log=_say, catch_interrupt=True)
+    except ValueError as error:
+        parser.error(str(error))
+
+    stopped = {"completed": "completed", "interrupted": "interrupted (Ctrl-C)",
+               "diverged": "diverged"}.get(history.stop_reason, history.stop_reason)
+    _say(f"training {stopped} after {history.epochs} epochs in {history.seconds:.1f} s"
+         + (f": {history.message}" if history.message and history.stop_reason != "completed" else ""))
+    if args.last_epochs and history.epochs:
+        _say(f"last {min(args.last_epochs, history.epochs)} epochs:")
+        for line in history.last_epochs(args.last_epochs):
+            _say(line)
+
+    x_test, y_test = dataset["test"]
+    test_loss, test_accuracy, out = evaluate(model, x_test, y_test, loss=loss)
+    _say(f"test set: {dataset['about']}")
+    for line in _prediction_lines(out, y_test, dataset["classes"]):
+        _say(line)
+    _say(f"loss={test_loss:.6g} accuracy={100 * test_accuracy:.2f}%")
+
+    if not args.no_figures:
+        written = write_figures(args, model, history, dataset, out)
+        _say("wrote " + ", ".join(written))
+    return 0
+
+
+def write_figures(args, model, history, dataset, out):
+    from . import plots                                   # imports matplotlib, only here
+    x, y = dataset["train"]
+    x_test, y_test = dataset["test"]
+    ext, written = args.format, []
+    about = f"{args.dataset}, {args.activation}, {args.optimizer} lr {args.lr:g}"
+    path = os.path.join(args.out, f"comparison.{ext}")
+    plots.comparison(x_test, y_test, out, title=f"Test set ({about})", path=path)
+    written.append(path)
+    if args.dataset in TWO_D:
+        path = os.path.join(args.out, f"decision_boundary.{ext}")
+        plots.decision_boundary(model, x, y, title=f"Decision boundary ({args.dataset})", path=path)
+        written.append(path)
+    path = os.path.join(args.out, f"learning_curve.{ext}")
+    plots.learning_curves(history, title=f"Learning curve ({about})", path=path)
+    written.append(path)
+    return written
+
+
+# ---------------------------------------------------------------- gradcheck
+
+def run_gradcheck(args, parser):
+    x, y = data.generate_XOR_easy()
+    x, y = x[::2][:args.points], y[::2][:args.points]
+    try:
+        model = nn.mlp([2, *args.hidden, 1], activation=args.activation, rng=args.seed)
+        step = args.step or inspect.signature(gradcheck.check_model).parameters["h"].default
+        rows = gradcheck.check_model(model, args.loss, x, y, h=step)
+    except ValueError as error:
+        parser.error(str(error))
+    sizes = "-".join(map(str, [2, *args.hidden, 1]))
+    print(f"gradient check: {sizes} {args.activation} network, {args.loss} loss, {len(x)} XOR "
+          f"points, centred differences with h={step:g}")
+    width = max(len("parameter"), *(len(name) for name, _, _ in rows))
+    print(f"{'parameter':<{width}}  {'shape':<10}  relative error")
+    for name, shape, error in rows:
+        flag = "" if error <= args.tolerance else "  FAIL"
+        print(f"{name:<{width}}  {str(shape):<10}  {error:.3e}{flag}")
+    worst = max(error for _, _, error in rows)
+    ok = worst <= args.tolerance
+    print(f"max relative error {worst:.3e} {'<=' if ok else '>'} {args.tolerance:g}: "
+          f"{'OK' if ok else 'FAILED'}")
+    return 0 if ok else 1
+
+
+def main(argv=None):
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    sub = parser._subparsers._group_actions[0].choices[args.command]
+    try:
+        if args.command == "train":
+            return run_train(args, sub)
+        return run_gradcheck(args, sub)
+    except KeyboardInterrupt:
+        # Ctrl-C outside training (while loading, reporting or drawing): stop quietly
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:                               # e.g. python -m lab1 train | head
+        sys.stderr.close()
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
