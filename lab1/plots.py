@@ -121,7 +121,8 @@ def _labels_of(y, name):
     y = y.reshape(-1)
     if y.dtype.kind in "iub":
         return y.astype(np.int64)
-    if np.all((y >= 0) & (y <= 1)):
+    finite = y[np.isfinite(y)]                         # nan (a diverged model) counts as label 0
+    if np.all((finite >= 0) & (finite <= 1)):
         return (y > 0.5).astype(np.int64)              # probabilities: threshold 0.5
     return np.rint(y).astype(np.int64)                 # float class labels 0., 1., 2., ...
 
@@ -167,7 +168,9 @@ def comparison(x, y_true, y_pred, title=None, path=None):
     k = int(max(truth.max(initial=0), pred.max(initial=0))) + 1
     colors, size = class_colors(k), _marker_size(len(points))
     wrong = truth != pred
-    fig = _new_figure(WIDTH, 3.3)
+    span = np.ptp(points, axis=0) + 1e-12
+    # panels about 2.8 in wide; the height follows the data's aspect so little space is wasted
+    fig = _new_figure(WIDTH, float(np.clip(2.8 * span[1] / span[0], 1.4, 3.2)) + 1.0)
     with style():
         axes = fig.subplots(1, 2)
         for ax, labels, name in zip(axes, (truth, pred), ("Ground truth", "Predict result")):

@@ -281,3 +281,16 @@ def test_plots_is_the_only_module_importing_matplotlib():
             "print(any(m == 'matplotlib' or m.startswith('matplotlib.') for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_figures_survive_interrupted_and_diverged_runs(xor):
+    x, y = xor
+    empty = _fake_history(0)                           # Ctrl-C before the first epoch ended
+    assert plots.learning_curves(empty).axes[0].get_title()
+    history = _fake_history(200, models=3)
+    history.loss[100:, 1] = np.nan                      # model 1 diverged, then all of them
+    history.loss[150:] = np.nan
+    fig = plots.learning_curves(history)
+    assert np.isfinite(fig.axes[0].lines[0].get_ydata()[:150]).all()
+    prob = np.full((len(y), 1), np.nan)                 # a diverged model's outputs
+    assert "misclassified" in plots.comparison(x, y, prob).axes[1].get_title()
