@@ -162,14 +162,6 @@ def build_parser():
 
 # ---------------------------------------------------------------- train
 
-def _dataset_function(name):
-    """lab1.data.<name>, or the module that defines it while data does not re-export it yet."""
-    if hasattr(data, name):
-        return getattr(data, name)
-    from . import digits
-    return getattr(digits, name)
-
-
 def load_dataset(args):
     """{"train": (x, y), "val": (x, y) or None, "test": (x, y), "classes": K, "about": str}.
 
@@ -190,13 +182,13 @@ def load_dataset(args):
         return {"train": parts["train"], "val": parts["val"], "test": parts["test"], "classes": 2,
                 "about": f"the {len(parts['test'][0])} held-out points of uniform_setup(rng=seed+2)"}
     if name == "spiral":
-        x, y = _dataset_function("generate_spiral")(n_per_class=n, classes=3, rng=seed + 2)
+        x, y = data.generate_spiral(n_per_class=n, classes=3, rng=seed + 2)
         about = f"20% of the spiral, stratified (rng=seed+3={seed + 3})"
     else:
-        x, y = _dataset_function("load_digits")()
+        x, y = data.load_digits()
         x = x.reshape(len(x), -1)                      # the MLP sees the 64 pixels flat
         about = f"20% of the digits, stratified (rng=seed+3={seed + 3})"
-    train, val, test = _dataset_function("stratified_split")(y, (0.6, 0.2, 0.2), rng=seed + 3)
+    train, val, test = data.stratified_split(y, (0.6, 0.2, 0.2), rng=seed + 3)
     return {"train": (x[train], y[train]), "val": (x[val], y[val]), "test": (x[test], y[test]),
             "classes": int(y.max()) + 1, "about": about}
 
