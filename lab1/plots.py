@@ -258,7 +258,9 @@ def decision_boundary(model, x, y, resolution=200, title=None, path=None, ax=Non
                 p, label = np.clip(p, 0, 1), "model output (clipped to [0, 1])"
             filled = ax.contourf(g0, g1, p, levels=np.linspace(0, 1, 11), cmap="RdBu", alpha=0.55)
             ax.contour(g0, g1, p, levels=[0.5], colors="black", linewidths=1.0)
-            fig.colorbar(filled, ax=None if cax else ax, cax=cax, label=label, ticks=[0, 0.25, 0.5, 0.75, 1])
+            if cax is None:                            # a given axes: the bar follows its box
+                cax = ax.inset_axes((1.04, 0.0, 0.05, 1.0))
+            fig.colorbar(filled, cax=cax, label=label, ticks=[0, 0.25, 0.5, 0.75, 1])
             colors = class_colors(2)
         else:
             k = out.shape[1]
