@@ -608,21 +608,26 @@ def source_listing(obj, width=80):
     return "\n".join(out)
 
 
-def sigmoid_saturation(model, x, threshold=0.01):
-    """Fraction of hidden sigmoid outputs (over points and units) whose derivative
-    sigma (1 - sigma) is below threshold: near 1, backward signals through them vanish.
+def sigmoid_saturation(model, x, threshold=0.01, layer="hidden"):
+    """Fraction of sigmoid outputs whose derivative sigma (1 - sigma) is below threshold.
 
-    x: (N, in). Returns a float, or (M,) for stacked models. The output layer is not counted.
+    Near 1, back-propagated signals through these units vanish (the unit is saturated).
+    layer: "hidden" (every Sigmoid but the last module), "output" (the last module, a
+    Sigmoid) or "all". Counted over points and units. x: (N, in).
+    Returns a float, or (M,) for stacked models.
     """
+    check_choice("layer", layer, ("hidden", "output", "all"))
     h, values = np.asarray(x, dtype=np.float64), []
     layers = list(model.layers)
-    for i, layer in enumerate(layers):
-        h = layer.forward(h)
-        if isinstance(layer, nn.Sigmoid) and i < len(layers) - 1:
-            values.append((h * (1.0 - h) < threshold).reshape(h.shape[:-2] + (-1,)) if h.ndim == 3
-                          else (h * (1.0 - h) < threshold).reshape(-1))
+    for i, module in enumerate(layers):
+        h = module.forward(h)
+        last = i == len(layers) - 1
+        wanted = layer == "all" or (layer == "output") == last
+        if isinstance(module, nn.Sigmoid) and wanted:
+            flat = h.reshape(h.shape[:-2] + (-1,)) if h.ndim == 3 else h.reshape(-1)
+            values.append(flat * (1.0 - flat) < threshold)
     if not values:
-        raise ValueError("sigmoid_saturation: the model has no hidden Sigmoid layer")
+        raise ValueError(f"sigmoid_saturation: the model has no {layer} Sigmoid layer")
     saturated = np.concatenate(values, axis=-1)
     return saturated.mean(axis=-1) if saturated.ndim == 2 else float(saturated.mean())
 

@@ -281,6 +281,7 @@ def test_sigmoid_saturation():
     for p in blown.parameters():
         p.data *= 1000.0
     assert ex.sigmoid_saturation(blown, x) > 0.9
+    assert ex.sigmoid_saturation(blown, x, layer="output") in (0.0, 1.0, 0.125, 0.25, 0.375, 0.5, 0.625, 0.75, 0.875)
     with pytest.raises(ValueError, match="no hidden Sigmoid"):
         ex.sigmoid_saturation(nn.mlp([2, 3, 1], activation="identity", rng=0), x)
 
