@@ -1,7 +1,10 @@
 """fit(): the training loop. The trainer owns the data and the history; the model sees batches."""
+import contextlib
 import math
 import os
+import signal
 import sys
+import threading
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -78,6 +81,26 @@ def _loss_target(loss_fn, y):
     return y.reshape(-1, 1) if y.ndim == 1 else y
 
 
+@contextlib.contextmanager
+def _deferred_interrupt(enabled, flag):
+    """While active, the first Ctrl-C only sets flag, so the epoch in progress (its optimizer
+    step included) completes; a second Ctrl-C raises KeyboardInterrupt as usual."""
+    if not enabled or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_sigint(signum, frame):
+        if flag.is_set():
+            raise KeyboardInterrupt
+        flag.set()
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _count_correct(out, labels, stacked):
     """Correctly classified samples: an int, or (M,) ints for stacked outputs."""
     right = metrics.predict_labels(out) == labels
@@ -116,8 +139,9 @@ def fit(model, x, y, loss="mse", optimizer=None, epochs=1000, batch_size=None, s
     (stacked: once every model is). patience: stop when the validation loss has not
     improved for that many epochs. log_every: log 'epoch E loss : L' every k epochs via log.
     On nan/inf loss training stops with a DivergenceWarning naming the epoch and lr
-    (raise_on_divergence=True raises instead); catch_interrupt=True turns Ctrl-C
-    into stop_reason "interrupted". Stacked models (model.models = M) train together,
+    (raise_on_divergence=True raises instead); catch_interrupt=True makes Ctrl-C end
+    training after the current epoch (stop_reason "interrupted"; a second Ctrl-C stops
+    mid-epoch). Stacked models (model.models = M) train together,
     each exactly as it would alone; one that diverges drops out, the others go on.
     """
     loss_fn = nn.loss(loss)
@@ -163,9 +187,10 @@ def fit(model, x, y, loss="mse", optimizer=None, epochs=1000, batch_size=None, s
         optimizer.step()
         return out, value
 
+    interrupted = threading.Event()
     try:
         # overflow on the way to nan/inf is reported once, as divergence, not as numpy warnings
-        with np.errstate(over="ignore", invalid="ignore"):
+        with np.errstate(over="ignore", invalid="ignore"), _deferred_interrupt(catch_interrupt, interrupted):
             for epoch in range(1, epochs + 1):
                 if full_batch:
                     out, value = train_step(x, target)
@@ -223,6 +248,9 @@ def fit(model, x, y, loss="mse", optimizer=None, epochs=1000, batch_size=None, s
                         log(lines[-1])
                 if bar.enabled:
                     bar.update(epoch, value)
+                if interrupted.is_set():
+                    stop_reason, message = "interrupted", f"interrupted by the user after epoch {epoch}"
+                    break
                 if stop_when_perfect and perfect_so_far:
                     stop_reason = "perfect"
                     message = f"every training point classified correctly at epoch {epoch}"

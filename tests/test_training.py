@@ -228,3 +228,19 @@ def test_network_modules_import_only_numpy_and_stdlib():
                 continue
             for name in names:
                 assert name.split(".")[0] in allowed, f"{path.name} imports {name}"
+
+
+def test_ctrl_c_ends_training_after_the_current_epoch():
+    import os
+    import signal
+    x, y = data.generate_XOR_easy()
+    model = lab_model()
+
+    def press_ctrl_c(line):
+        if line.startswith("epoch 10 "):
+            os.kill(os.getpid(), signal.SIGINT)
+
+    history = fit(model, x, y, optimizer=optim.SGD(model.parameters(), lr=1.0), epochs=1000,
+                  log_every=1, log=press_ctrl_c, catch_interrupt=True)
+    assert history.stop_reason == "interrupted" and history.epochs == 10
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
