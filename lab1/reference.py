@@ -1,0 +1,348 @@
+"""Reference configurations of the report's Extra section, defined once.
+
+notebooks/06_extras.ipynb and tests/test_notebook_extras.py both build, train and
+evaluate the models from here, so the numbers in the report are the numbers the tests
+check.
+
+Digits (``data.load_digits``: 1797 grey 8x8 images, 10 classes), split 60/20/20 per
+class with ``data.stratified_split(labels, DIGITS_FRACTIONS, rng=SPLIT_SEED)``:
+1078 training, 360 validation and 359 test images. Three models, all trained with
+softmax cross-entropy on logits by SGD with momentum 0.9, lr 0.1, shuffled
+mini-batches of 64, for 20 epochs (``TRAINING``):
+
+    "cnn"        Conv2d(1, 16, 3, padding=1) ReLU MaxPool2d(2) Flatten Linear(256, 10)
+                 2,730 parameters (``CNN``)
+    "mlp"        Linear(64, 256) ReLU Linear(256, 10), 19,210 parameters: the
+                 one-hidden-layer ReLU + softmax network of the ECE421 assignment
+                 (Xavier-normal weights, zero biases, momentum 0.9) (``MLP``)
+    "mlp_small"  the same MLP with the hidden width whose parameter count is closest
+                 to the CNN's: 36 units, 2,710 parameters (``matched_hidden``)
+
+Choices were made on validation accuracy (mean over seeds 0-2); the test set was not
+used for any of them.
+  * CNN: channels {8, 16} x padding {0, 1} x lr {0.05, 0.1} x conv init
+    {he_normal, uniform}; the chosen one had the best validation accuracy (98.2%).
+  * MLP width: the ECE421 assignment used 1000 hidden units for 784-pixel images. Here
+    100, 256, 512 and 1000 units gave 97.0%, 96.9%, 96.9% and 97.1% validation accuracy
+    (within one of the 360 validation images), and 1000 units cost about 2.5 times the
+    time of 256, so 256 is used (``MLP_WIDTHS_TRIED``).
+
+Two-dimensional comparisons (XOR and linear, the lab's 2-4-4-1 network with sigmoid
+output, N(0, 1) weights and MSE, as ``experiments.DEFAULTS``): ``OPTIMIZER_LRS`` and
+``ACTIVATION_LRS`` are the learning-rate grids, and ``choose_lr`` picks from a sweep
+the rate with the lowest mean training loss over the last 10% of the epochs.
+
+NumPy and the standard library only.
+"""
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import data, nn, optim
+from .train import History, evaluate, fit
+
+# --------------------------------------------------------------------------- digits
+
+DIGITS_FRACTIONS = (0.6, 0.2, 0.2)     # train, validation, test, per class
+SPLIT_SEED = 0
+IMAGE_SIZE = 8
+CLASSES = 10
+
+TRAINING = dict(optimizer="momentum", lr=0.1, momentum=0.9, batch_size=64, epochs=20)
+CNN = dict(channels=16, kernel_size=3, padding=1, pool=2, conv_init="he_normal",
+           head_init="xavier_normal", **TRAINING)
+MLP = dict(hidden=256, init="xavier_normal", **TRAINING)
+ECE421_HIDDEN = 1000                    # the assignment's width (for 28 x 28 images)
+MLP_WIDTHS_TRIED = (100, 256, 512, 1000)
+DIGITS_MODELS = ("cnn", "mlp", "mlp_small")
+SPLITS = ("train", "val", "test")
+
+
+def digits_split(seed=SPLIT_SEED, fractions=DIGITS_FRACTIONS):
+    """{"train": (x, y), "val": (x, y), "test": (x, y)}: x (n, 1, 8, 8) in [0, 1], y (n,) int."""
+    x, y = data.load_digits()
+    parts = data.stratified_split(y, fractions, rng=seed)
+    return {name: (x[idx], y[idx]) for name, idx in zip(SPLITS, parts)}
+
+
+def build_cnn(seed=0, channels=16, kernel_size=3, padding=1, pool=2, conv_init="he_normal",
+              head_init="xavier_normal", image_size=IMAGE_SIZE, classes=CLASSES):
+    """Conv2d(1, channels, kernel_size, padding) ReLU MaxPool2d(pool) Flatten Linear(., classes).
+
+    Input (N, 1, image_size, image_size), output logits (N, classes). seed: int or Generator.
+    """
+    rng = np.random.default_rng(seed) if not isinstance(seed, np.random.Generator) else seed
+    conv = nn.Conv2d(1, channels, kernel_size, padding=padding, init=conv_init, rng=rng)
+    side = conv.output_shape(image_size, image_size)[0] // pool
+    return nn.Sequential(conv, nn.ReLU(), nn.MaxPool2d(pool), nn.Flatten(),
+                         nn.Linear(channels * side * side, classes, init=head_init, rng=rng))
+
+
+def mlp_parameters(hidden, inputs=IMAGE_SIZE * IMAGE_SIZE, classes=CLASSES):
+    """Parameters of Linear(inputs, hidden) + Linear(hidden, classes), biases included."""
+    return (inputs + 1) * hidden + (hidden + 1) * classes
+
+
+def matched_hidden(parameters, inputs=IMAGE_SIZE * IMAGE_SIZE, classes=CLASSES):
+    """The hidden width whose one-hidden-layer MLP has the parameter count closest to parameters."""
+    guess = max(1, round((parameters - classes) / (inputs + 1 + classes)))
+    return min(range(max(1, guess - 2), guess + 3),
+               key=lambda h: (abs(mlp_parameters(h, inputs, classes) - parameters), h))
+
+
+def build_mlp(hidden, seeds=(0,), init="xavier_normal", inputs=IMAGE_SIZE * IMAGE_SIZE,
+              classes=CLASSES):
+    """len(seeds) stacked Linear(inputs, hidden) ReLU Linear(hidden, classes) networks.
+
+    Input (N, inputs) flattened images, output logits (M, N, classes).
+    """
+    seeds = list(seeds)
+    return nn.mlp([inputs, hidden, classes], activation="relu", output="identity", init=init,
+                  rng=seeds, models=len(seeds))
+
+
+@dataclass
+class DigitsResult:
+    """One digits model trained with several seeds, evaluated on all three splits.
+
+    history: per-epoch training (mini-batch average) and validation records, arrays
+    (epochs, S) for S seeds. train/val/test accuracy and loss: (S,) arrays measured
+    after training on the whole split. test_logits: (S, N_test, classes).
+    models: the trained networks (one per seed for the CNN, one stack for the MLPs).
+    """
+    name: str
+    kind: str
+    config: dict
+    seeds: list
+    models: list
+    history: History
+    accuracy: dict          # split -> (S,)
+    loss: dict              # split -> (S,)
+    test_logits: np.ndarray
+    test_labels: np.ndarray
+    num_parameters: int
+    seconds: float
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def train_accuracy(self):
+        return self.accuracy["train"]
+
+    @property
+    def val_accuracy(self):
+        return self.accuracy["val"]
+
+    @property
+    def test_accuracy(self):
+        return self.accuracy["test"]
+
+    @property
+    def train_loss(self):
+        return self.loss["train"]
+
+    @property
+    def val_loss(self):
+        return self.loss["val"]
+
+    @property
+    def test_loss(self):
+        return self.loss["test"]
+
+    def summary(self):
+        """{"train_accuracy": mean, ..., "test_loss": mean, "<key>_std": std}: the six numbers."""
+        out = {}
+        for split in SPLITS:
+            for what, values in (("accuracy", self.accuracy[split]), ("loss", self.loss[split])):
+                out[f"{split}_{what}"] = float(np.mean(values))
+                out[f"{split}_{what}_std"] = float(np.std(values))
+        return out
+
+    def predictions(self, seed_index=0):
+        """Predicted test labels (N_test,) of the model trained with seeds[seed_index]."""
+        return self.test_logits[seed_index].argmax(axis=1)
+
+
+def _stack_histories(histories):
+    """One History with a models axis from single-model histories of equal length."""
+    def stack(name):
+        return np.stack([getattr(h, name) for h in histories], axis=1)
+
+    def per_model(name):
+        return np.array([-1 if getattr(h, name) is None else getattr(h, name) for h in histories])
+
+    first = histories[0]
+    return History(loss=stack("loss"), accuracy=stack("accuracy"), val_loss=stack("val_loss"),
+                   val_accuracy=stack("val_accuracy"), epochs=first.epochs,
+                   stop_reason=first.stop_reason, message=first.message,
+                   first_perfect_epoch=per_model("first_perfect_epoch"),
+                   diverged_epoch=per_model("diverged_epoch"),
+                   seconds=sum(h.seconds for h in histories), log=[])
+
+
+def _split_config(config, defaults):
+    unknown = set(config) - set(defaults)
+    if unknown:
+        raise ValueError(f"unknown option(s) {sorted(unknown)}; choose from {sorted(defaults)}")
+    merged = dict(defaults, **config)
+    training = {k: merged[k] for k in TRAINING}
+    return merged, training
+
+
+def _optimizer(params, training, lr):
+    options = {"momentum": training["momentum"]} if training["optimizer"] in ("sgd", "momentum") else {}
+    return optim.make(training["optimizer"], params, lr, **options)
+
+
+def train_cnn(seeds=(0,), split=None, **config):
+    """Train the reference CNN once per seed; returns a DigitsResult.
+
+    config overrides entries of CNN (e.g. epochs=5). split: digits_split() output
+    (loaded when None). Seed s draws the weights and the mini-batch order.
+    """
+    merged, training = _split_config(config, CNN)
+    split = digits_split() if split is None else split
+    (x, y), (x_val, y_val) = split["train"], split["val"]
+    seeds = list(seeds)
+    started = time.perf_counter()
+    models, histories, acc, loss, logits = [], [], {s: [] for s in SPLITS}, {s: [] for s in SPLITS}, []
+    arch = {k: merged[k] for k in ("channels", "kernel_size", "padding", "pool", "conv_init", "head_init")}
+    for seed in seeds:
+        model = build_cnn(seed, **arch)
+        opt = _optimizer(model.parameters(), training, training["lr"])
+        histories.append(fit(model, x, y, loss="cross_entropy", optimizer=opt,
+                             epochs=training["epochs"], batch_size=training["batch_size"],
+                             validation=(x_val, y_val), rng=seed))
+        for name in SPLITS:
+            value, accuracy, out = evaluate(model, *split[name], loss="cross_entropy")
+            acc[name].append(accuracy)
+            loss[name].append(value)
+            if name == "test":
+                logits.append(out)
+        models.append(model)
+    return DigitsResult(
+        name="CNN", kind="cnn", config=merged, seeds=seeds, models=models,
+        history=_stack_histories(histories),
+        accuracy={k: np.array(v) for k, v in acc.items()}, loss={k: np.array(v) for k, v in loss.items()},
+        test_logits=np.stack(logits), test_labels=split["test"][1],
+        num_parameters=models[0].num_parameters(), seconds=time.perf_counter() - started)
+
+
+def train_mlp(seeds=(0,), split=None, name=None, **config):
+    """Train the reference MLP for all seeds at once (models axis); returns a DigitsResult.
+
+    config overrides entries of MLP (e.g. hidden=36, epochs=5). Images are flattened to
+    64 features. The stacked models share one mini-batch order, seeded by seeds[0].
+    """
+    merged, training = _split_config(config, MLP)
+    split = digits_split() if split is None else split
+    flat = {k: (x.reshape(len(x), -1), y) for k, (x, y) in split.items()}
+    seeds = list(seeds)
+    started = time.perf_counter()
+    model = build_mlp(merged["hidden"], seeds, init=merged["init"])
+    opt = _optimizer(model.parameters(), training, np.full(len(seeds), float(training["lr"])))
+    history = fit(model, *flat["train"], loss="cross_entropy", optimizer=opt,
+                  epochs=training["epochs"], batch_size=training["batch_size"],
+                  validation=flat["val"], rng=seeds[0])
+    acc, loss, logits = {}, {}, None
+    for split_name in SPLITS:
+        value, accuracy, out = evaluate(model, *flat[split_name], loss="cross_entropy")
+        acc[split_name], loss[split_name] = np.atleast_1d(accuracy), np.atleast_1d(value)
+        if split_name == "test":
+            logits = np.asarray(out)
+    return DigitsResult(
+        name=name or f"MLP ({merged['hidden']} hidden)", kind="mlp", config=merged, seeds=seeds,
+        models=[model], history=history, accuracy=acc, loss=loss, test_logits=logits,
+        test_labels=split["test"][1], num_parameters=model.num_parameters(),
+        seconds=time.perf_counter() - started)
+
+
+def train_digits(kind, seeds=(0,), split=None, **config):
+    """Train one of DIGITS_MODELS ("cnn", "mlp", "mlp_small") and return its DigitsResult.
+
+    "mlp_small" is the MLP whose hidden width matches the parameter count of the CNN
+    (built with the CNN options in config, if any, e.g. channels).
+    """
+    if kind not in DIGITS_MODELS:
+        raise ValueError(f"unknown digits model {kind!r}; choose one of {list(DIGITS_MODELS)}")
+    if kind == "cnn":
+        return train_cnn(seeds, split, **config)
+    if kind == "mlp":
+        return train_mlp(seeds, split, **config)
+    cnn_keys = ("channels", "kernel_size", "padding", "pool")
+    arch = {k: config.pop(k) for k in cnn_keys if k in config}
+    target = build_cnn(0, **arch).num_parameters()
+    hidden = matched_hidden(target)
+    return train_mlp(seeds, split, name=f"MLP ({hidden} hidden, size of the CNN)",
+                     **dict(config, hidden=hidden))
+
+
+# --------------------------------------------------------------------------- 2-D comparisons
+
+OPTIMIZERS = ("sgd", "momentum", "adagrad", "rmsprop", "adam")
+OPTIMIZER_NAMES = {"sgd": "SGD", "momentum": "SGD + momentum 0.9", "adagrad": "Adagrad",
+                   "rmsprop": "RMSprop", "adam": "Adam"}
+# learning-rate grids, steps of about sqrt(10), placed around each rule's useful range
+OPTIMIZER_LRS = {
+    "sgd": (1.0, 3.0, 10.0, 30.0),
+    "momentum": (0.1, 0.3, 1.0, 3.0),
+    "adagrad": (0.03, 0.1, 0.3, 1.0),
+    "rmsprop": (0.003, 0.01, 0.03, 0.1),
+    "adam": (0.01, 0.03, 0.1, 0.3),
+}
+ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
+ACTIVATION_NAMES = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky ReLU (0.01)"}
+ACTIVATION_LRS = (0.3, 1.0, 3.0, 10.0, 30.0)     # plain SGD, hidden activation varied
+TWO_D_EPOCHS = 500
+
+
+def tail_losses(history, tail=0.1):
+    """(M,) mean training loss over the last ``tail`` fraction of the epochs (at least one)
+    of a stacked History; a model whose loss is nan/inf anywhere there gives inf."""
+    loss = np.asarray(history.loss, dtype=np.float64)
+    loss = loss[:, None] if loss.ndim == 1 else loss
+    last = loss[-max(1, int(round(tail * len(loss)))):]
+    return np.where(np.all(np.isfinite(last), axis=0), last.mean(axis=0), np.inf)
+
+
+def choose_lr(sweep, tail=0.1):
+    """The swept learning rate whose seeds reach the lowest mean training loss at the end.
+
+    sweep: an experiments.Sweep over "lr". "At the end" is the mean over the last ``tail``
+    fraction of the epochs, so one lucky or unlucky last epoch of an oscillating run does
+    not decide. A diverged seed counts as infinite loss, so a rate where any seed diverges
+    is chosen only if every rate diverges somewhere. Ties go to the smaller rate.
+    Returns (lr, {lr: mean over seeds of the tail loss}).
+    """
+    means = {v: float(np.mean(tail_losses(sweep.histories[v], tail))) for v in sweep.values}
+    best = min(sweep.values, key=lambda v: (means[v], v))
+    return best, means
+
+
+def inactive_units(model, x, model_index=None):
+    """Hidden ReLU / leaky-ReLU units whose pre-activation is <= 0 on every input in x.
+
+    Such a ReLU unit outputs 0 and passes no gradient for any of these inputs ("dead");
+    a leaky unit still passes negative_slope times the gradient. Returns (M, L) counts
+    for stacked models (L hidden rectifier layers), or (L,) for one model / model_index.
+    """
+    h = np.asarray(x, dtype=np.float64)
+    layers, counts = list(model.layers), []
+    for i, layer in enumerate(layers):
+        pre = h
+        h = layer.forward(h)
+        if isinstance(layer, (nn.ReLU, nn.LeakyReLU)) and i < len(layers) - 1:
+            counts.append(np.all(pre <= 0, axis=-2).sum(axis=-1))
+    if not counts:
+        raise ValueError("inactive_units: the model has no hidden ReLU or LeakyReLU layer")
+    out = np.stack(counts, axis=-1)
+    return out[model_index] if model_index is not None and out.ndim == 2 else out
+
+
+__all__ = [
+    "DIGITS_FRACTIONS", "SPLIT_SEED", "TRAINING", "CNN", "MLP", "ECE421_HIDDEN", "MLP_WIDTHS_TRIED", "DIGITS_MODELS", "SPLITS",
+    "digits_split", "build_cnn", "build_mlp", "mlp_parameters", "matched_hidden",
+    "DigitsResult", "train_cnn", "train_mlp", "train_digits",
+    "OPTIMIZERS", "OPTIMIZER_NAMES", "OPTIMIZER_LRS", "ACTIVATIONS", "ACTIVATION_NAMES",
+    "ACTIVATION_LRS", "TWO_D_EPOCHS", "tail_losses", "choose_lr", "inactive_units",
+]
