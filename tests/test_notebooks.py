@@ -1,0 +1,145 @@
+"""The report's notebooks: committed clean, parameterized, runnable with quick=True,
+and failing clearly on a bad parameter.
+
+Execution tests run each notebook through papermill as report/build.py does (kernel
+"python3", working directory notebooks/); quick=True keeps each run to a few seconds.
+"""
+import ast
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from lab1 import experiments as ex
+
+REPO = Path(__file__).resolve().parent.parent
+NOTEBOOKS = REPO / "notebooks"
+ALL = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+# Notebooks whose parameters and behaviour these tests know; 06 has its own tests.
+OURS = ["01_setup.ipynb", "02_results.ipynb", "03_learning_rate.ipynb",
+        "04_hidden_units.ipynb", "05_no_activation.ipynb"]
+
+papermill = pytest.importorskip("papermill")
+
+
+def read(name):
+    return nbformat.read(NOTEBOOKS / name, as_version=4)
+
+
+def parameters_cell(nb):
+    cells = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(cells) == 1, "exactly one cell tagged `parameters`"
+    return cells[0]
+
+
+def defaults(nb):
+    """{name: literal value} assigned in the parameters cell."""
+    tree = ast.parse(parameters_cell(nb).source)
+    return {node.targets[0].id: ast.literal_eval(node.value)
+            for node in tree.body if isinstance(node, ast.Assign)}
+
+
+# --------------------------------------------------------------------------- static checks
+
+def test_our_notebooks_exist():
+    assert [p.name for p in ALL if p.name in OURS] == OURS
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: p.name)
+def test_committed_without_outputs(path):
+    nb = nbformat.read(path, as_version=4)
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "code":
+            assert cell.outputs == [], f"{path.name} cell {i} has outputs"
+            assert cell.execution_count is None, f"{path.name} cell {i} has an execution count"
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: p.name)
+def test_parameters_cell_first_and_documented(path):
+    nb = nbformat.read(path, as_version=4)
+    cell = parameters_cell(nb)
+    first_code = next(c for c in nb.cells if c.cell_type == "code")
+    assert cell is first_code, "the parameters cell is the first code cell"
+    assert "quick" in defaults(nb), "every notebook has a quick parameter for the tests"
+    assert defaults(nb)["quick"] is False
+    for line in cell.source.splitlines():
+        if re.match(r"^\w+\s*=", line):
+            assert "#" in line, f"{path.name}: parameter line without a comment: {line!r}"
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: p.name)
+def test_no_machine_paths(path):
+    text = path.read_text(encoding="utf-8")
+    for pattern in ("/work/", "/home/", "/root/", "/tmp/", "C:\\\\"):
+        assert pattern not in text, f"{path.name} mentions {pattern}"
+
+
+@pytest.mark.parametrize("name", OURS)
+def test_plumbing_cell_validates_parameters(name):
+    nb = read(name)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    setup = code[1]
+    assert "remove_cell" in setup.metadata.get("tags", [])
+    assert "figure_formats" in setup.source and "check_" in setup.source
+
+
+def test_defaults_match_the_reference_setting():
+    d = ex.DEFAULTS
+    results = defaults(read("02_results.ipynb"))
+    assert results["lr"] == d["lr"] and results["init"] == d["init"]
+    assert [2, results["hidden"], results["hidden"], 1] == list(d["sizes"])
+    assert defaults(read("01_setup.ipynb"))["hidden"] == d["sizes"][1]
+    for name in ("03_learning_rate.ipynb", "04_hidden_units.ipynb", "05_no_activation.ipynb"):
+        params = defaults(read(name))
+        assert params["seeds"] == d["seeds"], name
+        assert params["epochs"] is None, f"{name}: epochs default None means ex.DEFAULTS['epochs']"
+    assert d["lr"] in defaults(read("03_learning_rate.ipynb"))["lrs"]
+    assert d["sizes"][1] in defaults(read("04_hidden_units.ipynb"))["hidden_units"]
+
+
+# --------------------------------------------------------------------------- execution
+
+def execute(name, tmp_path, **parameters):
+    out = tmp_path / name
+    return papermill.execute_notebook(
+        str(NOTEBOOKS / name), str(out), parameters=parameters, kernel_name="python3",
+        cwd=str(NOTEBOOKS), progress_bar=False, log_output=False)
+
+
+@pytest.mark.parametrize("name", OURS)
+def test_runs_quick(name, tmp_path):
+    nb = execute(name, tmp_path, quick=True)
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    stderr = [o.text for o in outputs if o.output_type == "stream" and o.name == "stderr"]
+    assert not stderr, f"{name} wrote to stderr (warnings or progress bars): {stderr[:2]}"
+    figures = [o for o in outputs if "application/pdf" in o.get("data", {})]
+    assert figures and all("image/png" in o.data for o in figures), "figures in PNG and PDF"
+    text = "\n".join(o.data.get("text/markdown", "") for o in outputs if "data" in o)
+    text += "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert "nan%" not in text and "None%" not in text, "a statistic rendered as nan or None"
+
+
+@pytest.mark.parametrize("name, parameter, value", [
+    ("01_setup.ipynb", "hidden", -1),
+    ("02_results.ipynb", "dataset", "nonsense"),
+    ("02_results.ipynb", "epochs", -5),
+    ("03_learning_rate.ipynb", "dataset", "nonsense"),
+    ("03_learning_rate.ipynb", "lrs", [0.1, -1.0]),
+    ("04_hidden_units.ipynb", "hidden_units", [0, 4]),
+    ("05_no_activation.ipynb", "share", ["nonsense"]),
+])
+def test_bad_parameter_fails_clearly(name, parameter, value, tmp_path):
+    with pytest.raises(papermill.PapermillExecutionError) as failure:
+        execute(name, tmp_path, quick=True, **{parameter: value})
+    message = str(failure.value)
+    assert "ValueError" in message and f"parameter {parameter}" in message
+
+
+def test_dataset_choice_is_honoured(tmp_path):
+    """What a TA runs: papermill notebooks/03_learning_rate.ipynb out.ipynb -p dataset xor."""
+    nb = execute("03_learning_rate.ipynb", tmp_path, quick=True, dataset="xor")
+    text = "\n".join(o.data.get("text/markdown", "") for c in nb.cells if c.cell_type == "code"
+                     for o in c.outputs if "data" in o)
+    assert "### XOR" in text and "### Linear" not in text
