@@ -230,8 +230,11 @@ class Sweep:
         return {"hidden": "hidden units", "batch_size": "batch size"}.get(self.option, self.option)
 
     def label(self, value):
-        """'lr = 0.1', 'hidden units = 4', 'batch size = full', ... for legends."""
-        return f"{self.name} = {_cell(value)}"
+        """A short legend label: 'lr = 0.1', 'h = 4', 'batch = full'; a name as it is."""
+        if isinstance(value, str):
+            return value
+        short = {"hidden": "h", "batch_size": "batch"}.get(self.option, self.option)
+        return f"{short} = {_cell(value)}"
 
     def curves(self):
         """{label: History} for plots.learning_curves (mean and band over the seeds)."""
@@ -246,12 +249,12 @@ class Sweep:
         """[summarize(history) with the swept value under key "value"] in sweep order."""
         return [dict(value=v, **summarize(self.histories[v])) for v in self.values]
 
-    def table(self, value_header=None, validation=None, extra=None):
+    def table(self, value_header=None, validation=None, extra=None, oscillation=True):
         """A Markdown pipe table of summary(): one row per value (see summary_table)."""
         if validation is None:
             validation = any(h.val_accuracy.size for h in self.histories.values())
         return summary_table(self.summary(), value_header or self.name, validation=validation,
-                             extra=extra)
+                             extra=extra, oscillation=oscillation)
 
     def best(self, key="final_accuracy_mean"):
         """The swept value with the highest summary[key] (ties: the first)."""
@@ -410,34 +413,59 @@ def sci(value, digits=1):
 
 
 def mean_std(mean, std, percent=True, digits=1):
-    """'99.5% ± 1.0%' (percent) or '0.0123 ± 0.0040'."""
+    """'99.5 ± 1.0%' (percent) or '0.0123 ± 0.0040'; just '100.0%' when std rounds to 0."""
     if mean is None:
         return "n/a"
     if percent:
-        return f"{100 * mean:.{digits}f}% ± {100 * std:.{digits}f}%"
+        if round(100 * std, digits) == 0:
+            return f"{100 * mean:.{digits}f}%"
+        return f"{100 * mean:.{digits}f} ± {100 * std:.{digits}f}%"
     return f"{mean:.3g} ± {std:.2g}"
 
 
+def _shown_length(text):
+    """Roughly how many characters a Markdown cell shows: LaTeX commands, $ { } ^ _ * and
+    backticks take no room."""
+    return len(re.sub(r"\\[a-zA-Z]+|[${}^_*`]", "", str(text)))
+
+
 def markdown_table(headers, rows, align=None):
-    """A pipe table: headers [str], rows [[cell, ...]]; align a string of 'l', 'r', 'c' per column."""
+    """A pipe table: headers [str], rows [[cell, ...]]; align a string of 'l', 'r', 'c' per column.
+
+    The separator's dashes are proportional to each column's widest cell (headers count
+    by their longest word, since they may wrap): pandoc sizes the columns of a wide table
+    by them, so the columns get the room their contents need.
+    """
     align = align or "l" + "r" * (len(headers) - 1)
-    rule = {"l": ":---", "r": "---:", "c": ":---:"}
-    lines = ["| " + " | ".join(map(str, headers)) + " |",
-             "|" + "|".join(rule[a] for a in align) + "|"]
+    if len(align) != len(headers) or any(len(row) != len(headers) for row in rows):
+        raise ValueError("markdown_table: every row and align need one entry per header")
+    widths = []
+    for j, header in enumerate(headers):
+        words = [_shown_length(w) for w in str(header).split()] or [1]
+        widths.append(max([max(words)] + [_shown_length(row[j]) for row in rows]))
+    rule = []
+    for a, w in zip(align, widths):
+        dashes = "-" * max(w, 3)
+        rule.append({"l": ":" + dashes, "r": dashes + ":", "c": ":" + dashes + ":"}[a])
+    lines = ["| " + " | ".join(map(str, headers)) + " |", "|" + "|".join(rule) + "|"]
     lines += ["| " + " | ".join(map(str, row)) + " |" for row in rows]
     return "\n".join(lines)
 
 
-def summary_table(rows, value_header="value", validation=False, extra=None):
-    """Markdown table of summarize() rows (each with a "value" key).
+def summary_table(rows, value_header="value", validation=False, extra=None, oscillation=True):
+    """Markdown table of summarize() rows (each with a "value" key), one row each.
 
-    extra: {header: [cell per row]} columns inserted after the value column.
+    Columns: the value; extra ({header: [cell per row]}); accuracy after the last epoch
+    (mean ± std over seeds); loss (mean); validation accuracy (if validation); how many
+    seeds reached 100% training accuracy; the first epoch they did (median and range);
+    the share of epochs whose loss rose (if oscillation); and, if any model diverged, how
+    many did.
     """
     extra = extra or {}
-    headers = [value_header, *extra, "final accuracy (mean ± std)", "final loss (mean)"]
+    headers = [value_header, *extra, "accuracy", "loss"]
     if validation:
         headers.append("validation accuracy")
-    headers += ["reached 100%", "epochs to 100% (median, range)", "loss rose in % of epochs"]
+    headers += ["reached 100%", "epoch of 100%: median (range)"] + (["loss rose"] if oscillation else [])
     if any(r["diverged"] for r in rows):
         headers.append("diverged")
     table = []
@@ -445,15 +473,16 @@ def summary_table(rows, value_header="value", validation=False, extra=None):
         epochs = r["epochs_to_perfect"]
         if epochs.size:
             span = f"{int(epochs.min())}–{int(epochs.max())}" if epochs.size > 1 else f"{int(epochs[0])}"
-            reach = f"{r['epochs_to_perfect_median']:.0f} ({span})"
+            reach = f"{r['epochs_to_perfect_median']:.0f} ({span})" if epochs.size > 1 else span
         else:
             reach = "never"
-        row = [_cell(r["value"]), *(str(cells[i]) for cells in extra.values()), mean_std(r["final_accuracy_mean"], r["final_accuracy_std"]),
+        row = [_cell(r["value"]), *(str(cells[i]) for cells in extra.values()),
+               mean_std(r["final_accuracy_mean"], r["final_accuracy_std"]),
                "n/a" if r["final_loss_mean"] is None else f"{r['final_loss_mean']:.3g}"]
         if validation:
             row.append(mean_std(r["final_val_accuracy_mean"], r["final_val_accuracy_std"]))
         rose = "n/a" if r["loss_increase_rate"] is None else f"{100 * r['loss_increase_rate']:.1f}%"
-        row += [f"{r['reached']}/{r['models']}", reach, rose]
+        row += [f"{r['reached']}/{r['models']}", reach] + ([rose] if oscillation else [])
         if "diverged" in headers:
             row.append(f"{r['diverged']}/{r['models']}")
         table.append(row)
@@ -574,13 +603,17 @@ def figures_dir(start=None):
     return path
 
 
-def source_listing(obj, width=80):
+def source_listing(obj, width=80, header=True):
     """The source code of obj, dedented, for a report listing at most ~width columns wide.
 
     A trailing comment of a too-long line moves onto its own line above it, and a block
     of comment lines with a too-long line is re-wrapped; code itself is never changed.
+    header: start with a comment naming it, e.g. '# MSELoss.backward (lab1/nn/losses.py)'.
     """
     lines = []
+    if header:
+        module = getattr(inspect.getmodule(obj), "__name__", "")
+        lines.append(f"# {obj.__qualname__} ({module.replace('.', '/')}.py)")
     for line in textwrap.dedent(inspect.getsource(obj)).rstrip().splitlines():
         match = re.match(r"^(\s*)([^#'\"]*?\S)\s+(#.*)$", line)
         if len(line) > width and match:

@@ -124,9 +124,9 @@ def test_sweep_hidden_builds_each_width():
 def test_sweep_other_options_and_errors():
     data = ex.load_dataset("xor")
     runs = ex.sweep(data, "init", ["normal", "xavier_normal"], seeds=[0], epochs=5)
-    assert runs.label("normal") == "init = normal"
+    assert runs.label("normal") == "normal"
     batch = ex.sweep(data, "batch_size", [None, 7], seeds=[0], epochs=3)
-    assert batch.label(None) == "batch size = full"
+    assert batch.label(None) == "batch = full" and batch.label(7) == "batch = 7"
     with pytest.raises(ValueError, match="repeated"):
         ex.sweep(data, "lr", [1.0, 1.0], seeds=[0])
     with pytest.raises(ValueError, match="seeds"):
@@ -164,6 +164,8 @@ def test_summarize_all_diverged_and_table():
     assert s["final_accuracy_mean"] is None and s["diverged"] == 2
     table = ex.summary_table([dict(value=1.0, **s)], "lr")
     assert "n/a" in table and "| diverged |" in table and "2/2" in table and "never" in table
+    assert "loss rose" in table
+    assert "loss rose" not in ex.summary_table([dict(value=1.0, **s)], "lr", oscillation=False)
 
 
 def test_summarize_single_model_history():
@@ -175,10 +177,13 @@ def test_summarize_single_model_history():
 
 
 def test_formatting_helpers():
-    assert ex.mean_std(0.995, 0.01) == "99.5% ± 1.0%"
+    assert ex.mean_std(0.995, 0.01) == "99.5 ± 1.0%"
+    assert ex.mean_std(1.0, 0.0) == "100.0%"
     assert ex.mean_std(None, None) == "n/a"
     table = ex.markdown_table(["a", "b"], [[1, 2]])
     assert table == "| a | b |\n|:---|---:|\n| 1 | 2 |"
+    wide = ex.markdown_table(["value", "a long header"], [["$1.2 \\times 10^{-3}$", "x"]])
+    assert wide.splitlines()[1] == "|:---------|------:|"
 
 
 # --------------------------------------------------------------------------- linear models
@@ -288,7 +293,7 @@ def test_sigmoid_saturation():
 
 def test_source_listing_fits_the_width():
     listing = ex.source_listing(nn.Sigmoid.backward)
-    assert listing.startswith("def backward(self, dout):")
+    assert listing.startswith("# Sigmoid.backward (lab1/nn/activations.py)\ndef backward(self, dout):")
     long = ex.source_listing(ex.sweep, width=60)
     code_lines = [line for line in long.splitlines() if line.strip().startswith("#")]
     assert all(len(line) <= 60 for line in code_lines)
