@@ -10,7 +10,7 @@ Steps
      time, each in its own worker process with the working directory set to the
      notebooks directory (as in `make lab`). Executed copies go to
      report/build/executed/. Kernels get SOURCE_DATE_EPOCH (the last commit's time),
-     FORCE_SOURCE_DATE=1, TQDM_DISABLE=1, PYTHONHASHSEED=0, and no MPLBACKEND.
+     FORCE_SOURCE_DATE=1, TQDM_DISABLE=1, PYTHONHASHSEED=0, one BLAS thread, and no MPLBACKEND.
   2. Merge the executed notebooks' cells in file-name order into
      report/build/report.ipynb (cell ids cell-0, cell-1, ...), applying the
      conventions below.
@@ -121,6 +121,9 @@ def set_build_environment(epoch: int) -> None:
     os.environ["FORCE_SOURCE_DATE"] = "1"
     os.environ["TQDM_DISABLE"] = "1"
     os.environ["PYTHONHASHSEED"] = "0"
+    # Two kernels share two cores: threaded BLAS on these small matrices only adds contention.
+    os.environ["OPENBLAS_NUM_THREADS"] = "1"
+    os.environ["OMP_NUM_THREADS"] = "1"
     # With MPLBACKEND set (e.g. Agg) the inline backend is bypassed and figures vanish.
     os.environ.pop("MPLBACKEND", None)
 
