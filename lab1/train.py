@@ -57,6 +57,11 @@ def _fmt(value):
     return repr(float(value)) if value.ndim == 0 else f"mean {value.mean():.6g} over {value.size} models"
 
 
+def _listing(values):
+    """'0.1' or '0.1, 1' for the values of one or more models."""
+    return ", ".join(f"{v:g}" for v in np.ravel(values))
+
+
 def _check_data(name, x, y):
     x, y = np.asarray(x), np.asarray(y)
     if x.ndim < 2:
@@ -211,10 +216,10 @@ def fit(model, x, y, loss="mse", optimizer=None, epochs=1000, batch_size=None, s
                     newly = ~np.isfinite(value) & (diverged < 0)
                     if np.any(newly):
                         diverged[newly] = epoch
-                        lrs = np.broadcast_to(np.asarray(optimizer.lr, dtype=float), shape or (1,))
+                        lrs = np.broadcast_to(np.asarray(optimizer.lr, dtype=float), shape)[newly]
                         which = f"models {np.flatnonzero(newly).tolist()} " if stacked else ""
-                        message = (f"training {which}diverged at epoch {epoch}: loss is {np.asarray(value)[newly]} "
-                                   f"with lr {lrs[newly] if stacked else optimizer.lr}; "
+                        message = (f"training {which}diverged at epoch {epoch}: loss is "
+                                   f"{_listing(np.asarray(value)[newly])} with lr {_listing(lrs)}; "
                                    f"try a smaller learning rate")
                         if raise_on_divergence:
                             raise FloatingPointError(message)
