@@ -46,9 +46,10 @@ bench: setup torch
 lint: setup
 	$(PY) -m pyflakes lab1 tests benchmarks report
 
+# The TA's submission format: one zip named DL_LAB1_<ID>_<name>.zip with the PDF and the source.
 zip: report
 	rm -f "$(ZIP)"
-	git ls-files -z | xargs -0 zip -q -X "$(ZIP)" report/lab1_report.pdf
+	$(PY) -m zipfile -c "$(ZIP)" report/lab1_report.pdf $$(git ls-files)
 	@echo "wrote $(ZIP)"
 
 clean:
