@@ -2,24 +2,32 @@
 
 Every function builds a ``matplotlib.figure.Figure`` (never pyplot's global state, so a
 notebook shows it once), returns it, and writes it with ``save`` when ``path=`` is given.
-All figures share one small style (``STYLE``), sized for a report page about 6.5 in wide.
+All figures share one small style (``STYLE``), sized for the report's text width (``WIDTH``),
+so they are printed at their own size: 8 pt tick labels stay 8 pt.
 Colours: the TA's red for label 0 and blue for label 1; the Okabe-Ito colour-blind-friendly
 palette for more classes and for several runs.
+
+Names from the library's registries ("relu", "mse", "adam", ...) are shown through
+``pretty`` ("ReLU", "MSE", "Adam"); notebooks can use it for their own titles.
 
 This is the only module of lab1 that imports matplotlib.
 """
 import contextlib
 import io
 import os
+import textwrap
 import warnings
 
 import matplotlib
 import numpy as np
 from matplotlib.colors import ListedColormap
+from matplotlib.contour import ContourSet
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import EngFormatter
+from matplotlib.textpath import TextToPath
+from matplotlib.ticker import EngFormatter, MaxNLocator, MultipleLocator
 
 from . import nn
 
@@ -29,7 +37,7 @@ OKABE_ITO = ("#D55E00", "#0072B2", "#009E73", "#E69F00",   # vermillion, blue, g
 RUN_COLORS = ("#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#000000")
 _TAB10 = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
           "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
-WIDTH = 6.5                                             # inches: the report's text width
+WIDTH = 6.3                                             # inches: the report's text width (A4, 2.5 cm margins)
 MAX_POINTS = 2000                                       # per line in learning_curves
 
 STYLE = {
@@ -40,6 +48,22 @@ STYLE = {
     "axes.prop_cycle": matplotlib.cycler(color=RUN_COLORS),
     "lines.linewidth": 1.2, "figure.dpi": 100, "savefig.dpi": 200,
 }
+
+
+# How figures name the library's registry entries (activations, losses, optimizers).
+DISPLAY_NAMES = {
+    "sigmoid": "Sigmoid", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky ReLU",
+    "identity": "identity", "mse": "MSE", "bce": "BCE", "cross_entropy": "cross-entropy",
+    "sgd": "SGD", "momentum": "SGD + momentum", "adagrad": "Adagrad", "rmsprop": "RMSprop",
+    "adam": "Adam",
+}
+
+
+def pretty(name):
+    """The display name of a registry name: pretty("relu") == "ReLU", pretty("mse") == "MSE",
+    pretty("momentum") == "SGD + momentum". Anything else (other strings, None, numbers) is
+    returned unchanged, so pretty(label) is safe on any label."""
+    return DISPLAY_NAMES.get(name, name) if isinstance(name, str) else name
 
 
 @contextlib.contextmanager
@@ -71,10 +95,11 @@ def save(fig, path):
     folder = os.path.dirname(path)
     if folder:
         os.makedirs(folder, exist_ok=True)
-    # Constrained layout measures text with the output's renderer and can take a pass or two
-    # to settle, so render until two passes agree: any sequence of saves gives the same bytes.
+    # Layout engines measure text with the output's renderer and can take a few passes to
+    # settle (grids of equal-aspect axes with "compressed" five or six), so render until two
+    # passes agree: any sequence of saves gives the same bytes.
     previous = None
-    for _ in range(4):
+    for _ in range(12):
         buffer = io.BytesIO()
         with style():
             fig.savefig(buffer, format=ext[1:], metadata=metadata)
@@ -152,13 +177,50 @@ def _scatter(ax, points, labels, colors, size, edge="white"):
                    edgecolors=edge, linewidths=width, label=f"label {c}", zorder=3)
 
 
+def _limits(points):
+    """(lo, hi), each (2,): the plane shown around points, their range padded by 10% of it
+    (at least 0.1) on every side. comparison and decision_boundary show the same plane."""
+    lo, hi = points.min(axis=0), points.max(axis=0)
+    pad = np.maximum(0.1 * (hi - lo), 0.1)
+    return lo - pad, hi + pad
+
+
+def _same_ticks(ax, lo, hi, width):
+    """One tick step on both axes of an equal-aspect plane (about one tick per 0.45 in of an
+    axes width inches wide), so x and y read alike."""
+    nbins = int(np.clip(width / 0.45, 3, 8))
+    ticks = MaxNLocator(nbins=nbins, steps=[1, 2, 5, 10]).tick_values(0.0, float(np.max(hi - lo)))
+    step = float(ticks[1] - ticks[0])
+    ax.xaxis.set_major_locator(MultipleLocator(step))
+    ax.yaxis.set_major_locator(MultipleLocator(step))
+
+
+def _fit_box(lo, hi, max_width, max_height, min_width, min_height):
+    """Size (width, height) in inches of an equal-aspect axes box showing lo..hi, within the
+    bounds; where a bound forces the box off the data's aspect, the limits widen instead.
+    Returns width, height, lo, hi."""
+    lo, hi = lo.astype(np.float64), hi.astype(np.float64)
+    aspect = (hi[1] - lo[1]) / (hi[0] - lo[0])
+    width = min(max_width, max_height / aspect)
+    width = max(width, min_width)
+    height = float(np.clip(width * aspect, min_height, max_height))
+    # widen the short side's limits around their centre so that data units are square
+    units = max((hi[0] - lo[0]) / width, (hi[1] - lo[1]) / height)
+    for axis, size in ((0, width), (1, height)):
+        centre, half = (lo[axis] + hi[axis]) / 2, units * size / 2
+        lo[axis], hi[axis] = centre - half, centre + half
+    return float(width), height, lo, hi
+
+
 def comparison(x, y_true, y_pred, title=None, path=None):
     """Ground truth next to the predictions, the lab's comparison figure.
 
     x: (N, 2) points (other shapes are shown on their first two principal components).
     y_true: (N,) or (N, 1) labels. y_pred: (N,) or (N, 1) labels, (N, 1) probabilities
     (threshold 0.5) or (N, K) scores (argmax). Misclassified points get a black ring and
-    their count goes into the right panel's title. Returns the Figure.
+    their count goes into the right panel's title. Both panels show the plane
+    decision_boundary shows, with equal units and the same ticks on both axes.
+    Returns the Figure.
     """
     truth, pred = _labels_of(y_true, "comparison y_true"), _labels_of(y_pred, "comparison y_pred")
     points, (xlabel, ylabel) = _plane(x)
@@ -168,16 +230,24 @@ def comparison(x, y_true, y_pred, title=None, path=None):
     k = int(max(truth.max(initial=0), pred.max(initial=0))) + 1
     colors, size = class_colors(k), _marker_size(len(points))
     wrong = truth != pred
-    span = np.ptp(points, axis=0) + 1e-12
-    # panels about 2.8 in wide; the height follows the data's aspect so little space is wasted
-    fig = _new_figure(WIDTH, float(np.clip(2.8 * span[1] / span[0], 1.4, 3.2)) + 1.0)
+    # Placed by hand, in inches (as _plane_figure): the boxes have the data's aspect, so
+    # equal units need no layout engine, and every save gives the same bytes.
+    left, gap, right = 0.6, 0.25, 0.15                 # y label and ticks, between panels, edge
+    bottom, top = 0.82, 0.34 + (0.3 if title else 0.0)  # x ticks, label and legend; titles
+    width, height, lo, hi = _fit_box(*_limits(points), max_width=(WIDTH - left - gap - right) / 2,
+                                     max_height=3.2, min_width=2.0, min_height=1.4)
+    fig_h = bottom + height + top
+    left += (WIDTH - left - gap - right - 2 * width) / 2      # centre narrow panels
     with style():
-        axes = fig.subplots(1, 2)
+        fig = LabFigure(figsize=(WIDTH, fig_h))
+        axes = [fig.add_axes(((left + i * (width + gap)) / WIDTH, bottom / fig_h, width / WIDTH,
+                              height / fig_h)) for i in range(2)]
         for ax, labels, name in zip(axes, (truth, pred), ("Ground truth", "Predict result")):
             _scatter(ax, points, labels, colors, size)
-            ax.margins(0.05)
-            # equal aspect by widening the limits, not shrinking the box: the layout stays exact
-            ax.set_aspect("equal", adjustable="datalim")
+            ax.set_xlim(lo[0], hi[0])
+            ax.set_ylim(lo[1], hi[1])
+            ax.set_aspect("equal", adjustable="box")
+            _same_ticks(ax, lo, hi, width)
             ax.set_xlabel(xlabel)
             ax.set_title(name)
         axes[0].set_ylabel(ylabel)
@@ -190,9 +260,10 @@ def comparison(x, y_true, y_pred, title=None, path=None):
                             edgecolors="black", linewidths=1.0, zorder=4)
             handles.append(Line2D([], [], linestyle="", marker="o", markersize=9, markerfacecolor="none",
                                   markeredgecolor="black", label="misclassified"))
-        fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 6))
+        fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.02 / fig_h),
+                   ncols=min(len(handles), 6), borderaxespad=0.0)
         if title:
-            fig.suptitle(title)
+            fig.suptitle(title, y=1 - 0.06 / fig_h, va="top")
     return _finish(fig, path)
 
 
@@ -217,14 +288,22 @@ def _plane_figure(aspect, colorbar):
     return fig, ax, cax
 
 
-def decision_boundary(model, x, y, resolution=200, title=None, path=None, ax=None, model_index=None):
+PROBABILITY_LEVELS = np.linspace(0, 1, 11)             # the filled contours of P(y = 1)
+PROBABILITY_TICKS = [0, 0.25, 0.5, 0.75, 1]
+
+
+def decision_boundary(model, x, y, resolution=200, title=None, path=None, ax=None, model_index=None,
+                      colorbar=True):
     """What the model predicts over the plane around 2-D data, with the data on top.
 
     model: a network mapping (N, 2) to (N, 1) probabilities or (N, K) logits; stacked
     models (model.models = M) show model ``model_index`` (default 0).
-    x: (N, 2), y: (N,) or (N, 1) labels. One output: P(y = 1) as filled contours and the
-    0.5 contour; K outputs: the argmax regions. ax: draw into this Axes instead of a new
-    figure. Returns the Figure.
+    x: (N, 2), y: (N,) or (N, 1) labels. One output: P(y = 1) as filled contours, the
+    0.5 contour and a colorbar; K outputs: the argmax regions. The plane is the one
+    comparison shows, with the same ticks on both axes. ax: draw into this Axes instead
+    of a new figure. colorbar=False leaves the bar out: for a grid of panels, draw each
+    with colorbar=False and add one shared bar with ``probability_colorbar(fig, axes)``.
+    Returns the Figure.
     """
     x = np.asarray(x, dtype=np.float64)
     if x.ndim != 2 or x.shape[1] != 2:
@@ -232,10 +311,8 @@ def decision_boundary(model, x, y, resolution=200, title=None, path=None, ax=Non
     if not isinstance(resolution, (int, np.integer)) or resolution < 2:
         raise ValueError(f"decision_boundary: resolution must be an integer >= 2, got {resolution!r}")
     labels = _labels_of(y, "decision_boundary y")
-    lo, hi = x.min(axis=0), x.max(axis=0)
-    pad = np.maximum(0.1 * (hi - lo), 0.1)
-    g0, g1 = np.meshgrid(np.linspace(lo[0] - pad[0], hi[0] + pad[0], resolution),
-                         np.linspace(lo[1] - pad[1], hi[1] + pad[1], resolution))
+    lo, hi = _limits(x)
+    g0, g1 = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
     out = np.asarray(model.forward(np.column_stack([g0.ravel(), g1.ravel()])))
     if out.ndim == 3:
         m = 0 if model_index is None else model_index
@@ -245,22 +322,23 @@ def decision_boundary(model, x, y, resolution=200, title=None, path=None, ax=Non
     elif model_index not in (None, 0):
         raise ValueError("decision_boundary: model_index given but the model is not stacked")
 
+    binary = out.shape[1] == 1
     cax = None
     if ax is None:
-        span = np.array([g0[0, -1] - g0[0, 0], g1[-1, 0] - g1[0, 0]])
-        fig, ax, cax = _plane_figure(span[1] / span[0], colorbar=out.shape[1] == 1)
+        fig, ax, cax = _plane_figure((hi[1] - lo[1]) / (hi[0] - lo[0]), colorbar=binary and colorbar)
     fig = ax.figure
     with style():
-        if out.shape[1] == 1:
+        if binary:
             p = out[:, 0].reshape(g0.shape)
             label = "P(y = 1)"
             if p.min() < 0 or p.max() > 1:
                 p, label = np.clip(p, 0, 1), "model output (clipped to [0, 1])"
-            filled = ax.contourf(g0, g1, p, levels=np.linspace(0, 1, 11), cmap="RdBu", alpha=0.55)
+            filled = ax.contourf(g0, g1, p, levels=PROBABILITY_LEVELS, cmap="RdBu", alpha=0.55)
             ax.contour(g0, g1, p, levels=[0.5], colors="black", linewidths=1.0)
-            if cax is None:                            # a given axes: the bar follows its box
-                cax = ax.inset_axes((1.04, 0.0, 0.05, 1.0))
-            fig.colorbar(filled, cax=cax, label=label, ticks=[0, 0.25, 0.5, 0.75, 1])
+            if colorbar:
+                if cax is None:                        # a given axes: the bar follows its box
+                    cax = ax.inset_axes((1.04, 0.0, 0.05, 1.0))
+                fig.colorbar(filled, cax=cax, label=label, ticks=PROBABILITY_TICKS)
             colors = class_colors(2)
         else:
             k = out.shape[1]
@@ -270,12 +348,38 @@ def decision_boundary(model, x, y, resolution=200, title=None, path=None, ax=Non
                         cmap=ListedColormap(colors[:k]), alpha=0.35)
         ax.grid(False)
         _scatter(ax, x, labels, colors, _marker_size(len(x)), edge="black")
+        ax.set_xlim(lo[0], hi[0])
+        ax.set_ylim(lo[1], hi[1])
         ax.set_aspect("equal", adjustable="box")
+        _same_ticks(ax, lo, hi, ax.get_position().width * fig.get_figwidth())
         ax.set_xlabel("$x_1$")
         ax.set_ylabel("$x_2$")
-        ax.set_title(title or ("Decision boundary (P = 0.5)" if out.shape[1] == 1
-                               else "Decision regions (argmax)"))
+        ax.set_title(title or ("Decision boundary (P = 0.5)" if binary else "Decision regions (argmax)"))
     return _finish(fig, path)
+
+
+def probability_colorbar(fig, axes, label="P(y = 1)"):
+    """One P(y = 1) colorbar beside a grid of decision_boundary panels drawn with
+    colorbar=False (instead of one bar per panel). axes: an Axes or a list or array of
+    them (hidden ones are skipped); the bar spans them on the right, so use it with the
+    figure's layout engine ("constrained" or "compressed"). Returns the Colorbar.
+
+        fig = Figure(figsize=(plots.WIDTH, 4), layout="compressed")
+        axes = fig.subplots(2, 3)
+        for ax, (model, title) in zip(axes.ravel(), panels):
+            plots.decision_boundary(model, x, y, ax=ax, title=title, colorbar=False)
+        plots.probability_colorbar(fig, axes)
+    """
+    shown = [ax for ax in np.ravel(np.asarray(axes, dtype=object)) if ax.get_visible()]
+    filled = next((artist for ax in shown for artist in ax.collections
+                   if isinstance(artist, ContourSet) and artist.filled
+                   and np.array_equal(artist.levels, PROBABILITY_LEVELS)), None)
+    if filled is None:
+        raise ValueError("probability_colorbar: none of the axes has a decision_boundary "
+                         "panel of a one-output (probability) model")
+    with style():
+        return fig.colorbar(filled, ax=shown, label=label, ticks=PROBABILITY_TICKS,
+                            shrink=0.9, aspect=30)
 
 
 def _downsample(values, max_points=MAX_POINTS):
@@ -312,8 +416,69 @@ def _series(values, band):
         return centre, np.nanmin(values, axis=1), np.nanmax(values, axis=1)
 
 
+def _text_width(text, size):
+    """Width in inches of text (lines split at newlines) in the default font at size points,
+    measured from the font itself: no renderer, the same on every machine with that font."""
+    widths = [0.0]
+    for line in text.split("\n"):
+        ismath = line.count("$") >= 2 and line.count("$") % 2 == 0
+        widths.append(_TEXT_TO_PATH.get_text_width_height_descent(
+            line, FontProperties(size=size), ismath=ismath)[0])
+    return max(widths) / 72.0
+
+
+_TEXT_TO_PATH = TextToPath()
+# matplotlib's legend geometry, in font sizes (rcParams legend.handlelength + handletextpad,
+# columnspacing, borderpad, labelspacing)
+_LEGEND_ENTRY, _LEGEND_COLUMN_GAP, _LEGEND_BORDER, _LEGEND_ROW_GAP = 2.0 + 0.8, 2.0, 0.4, 0.5
+
+
+def _legend_columns(names, ncols):
+    """The names of each column, as Legend fills them (the first len % ncols columns get the
+    extra entry)."""
+    return [list(column) for column in np.array_split(np.array(names, dtype=object), ncols)
+            if len(column)]
+
+
+def _legend_width(names, ncols, size):
+    em = size / 72.0
+    columns = _legend_columns(names, ncols)
+    return (sum(_LEGEND_ENTRY * em + max(_text_width(n, size) for n in column) for column in columns)
+            + (len(columns) - 1) * _LEGEND_COLUMN_GAP * em + 2 * _LEGEND_BORDER * em)
+
+
+def _legend_layout(names, width, size, max_cols=4):
+    """(names, ncols) of a legend set in rows below the axes that fits in width inches: the
+    fewest columns that need no more rows than the most columns that fit; labels are wrapped
+    only when even one column is too wide."""
+    fitting = [n for n in range(1, min(len(names), max_cols) + 1) if _legend_width(names, n, size) <= width]
+    if fitting:
+        rows = -(-len(names) // max(fitting))
+        return list(names), min(n for n in fitting if -(-len(names) // n) == rows)
+    wrapped = []
+    for name in names:
+        chars = len(name)
+        while chars > 8 and _legend_width([name], 1, size) > width:
+            chars -= 2
+            name = textwrap.fill(name.replace("\n", " "), chars)
+        wrapped.append(name)
+    return wrapped, 1
+
+
+def _legend_extra_height(names, ncols, size):
+    """Inches a legend of names in ncols columns is taller than one of a single row."""
+    line, gap = 1.2 * size / 72.0, _LEGEND_ROW_GAP * size / 72.0
+    heights = [sum(name.count("\n") + 1 for name in column) * line + (len(column) - 1) * gap
+               for column in _legend_columns(names, ncols)]
+    return max(heights) - line
+
+
 def learning_curves(runs, path=None, title=None, validation=True, band="minmax", max_points=MAX_POINTS):
     """Loss and accuracy per epoch of one History or of a dict {label: History}.
+
+    Labels that are registry names ("relu", "adam") are shown as ``pretty`` names. The
+    legend, below the axes, gets as many columns as fit the figure's width, and the figure
+    grows by its extra rows.
 
     Training is solid, validation dashed (when recorded and validation=True). A stacked
     History (loss (epochs, M)) is drawn as the mean over models with a shaded band:
@@ -338,7 +503,7 @@ def learning_curves(runs, path=None, title=None, validation=True, band="minmax",
             if validation and len(history.val_loss):
                 parts.append(("validation", "--", history.val_loss, history.val_accuracy))
             for part, linestyle, loss_values, acc_values in parts:
-                name = part if label is None else f"{label} ({part})"
+                name = part if label is None else f"{pretty(label)} ({part})"
                 if history.models is not None:
                     name += f", {history.models} models"
                     stacked = True
@@ -370,7 +535,13 @@ def learning_curves(runs, path=None, title=None, validation=True, band="minmax",
             handles.append(Patch(color="0.5", alpha=0.3, linewidth=0))
             names.append("mean over models, band " + ("min–max" if band == "minmax" else "±1 std"))
         if len(handles) > 1:
-            fig.legend(handles, names, loc="outside lower center", ncols=min(len(handles), 3))
+            # As many columns as fit the figure's width (less the layout's padding), and the
+            # figure taller by the legend's extra rows, so the legend is never clipped and the
+            # axes keep their size.
+            size = STYLE["legend.fontsize"]
+            names, ncols = _legend_layout(names, WIDTH - 0.25, size)
+            fig.set_size_inches(WIDTH, 2.8 + _legend_extra_height(names, ncols, size))
+            fig.legend(handles, names, loc="outside lower center", ncols=ncols)
         if title:
             fig.suptitle(title)
     return _finish(fig, path)
@@ -379,7 +550,8 @@ def learning_curves(runs, path=None, title=None, validation=True, band="minmax",
 def activation_functions(names=("sigmoid", "tanh", "relu", "leaky_relu", "identity"), path=None,
                          x_range=(-5.0, 5.0)):
     """Each activation next to its derivative, both computed by the library's modules:
-    f from ``forward`` and f' from ``backward`` of a gradient of ones. Returns the Figure."""
+    f from ``forward`` and f' from ``backward`` of a gradient of ones. Panels are titled
+    with ``pretty`` names ("ReLU", "ReLU′"). Returns the Figure."""
     names = list(names)
     if not names:
         raise ValueError("activation_functions: no activation names given")
@@ -393,7 +565,7 @@ def activation_functions(names=("sigmoid", "tanh", "relu", "leaky_relu", "identi
         for ax in axes.ravel()[2 * len(names):]:
             ax.set_visible(False)
         for i, (name, module) in enumerate(zip(names, modules)):
-            label = name if isinstance(name, str) else type(name).__name__
+            label = pretty(name) if isinstance(name, str) else type(name).__name__
             f = module.forward(x.copy())
             df = module.backward(np.ones_like(x))
             ax_f, ax_df = axes.ravel()[2 * i], axes.ravel()[2 * i + 1]

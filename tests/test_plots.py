@@ -123,6 +123,99 @@ def test_decision_boundary_into_given_axes(trained, xor):
     assert ax.get_title()
 
 
+def test_decision_boundary_grid_shares_one_colorbar(stacked, xor):
+    model, _ = stacked
+    x, y = xor
+    with plots.style():
+        fig = Figure(figsize=(plots.WIDTH, 4.0), layout="compressed")
+        axes = fig.subplots(2, 2)
+    axes[1, 1].set_visible(False)
+    for i, ax in enumerate(axes.ravel()[:3]):
+        plots.decision_boundary(model, x, y, resolution=20, ax=ax, model_index=i, colorbar=False)
+    assert len(fig.axes) == 4                          # no bar per panel
+    bar = plots.probability_colorbar(fig, axes)
+    assert len(fig.axes) == 5 and bar.ax.get_ylabel() == "P(y = 1)"
+    np.testing.assert_allclose(bar.get_ticks(), [0, 0.25, 0.5, 0.75, 1])
+    with pytest.raises(ValueError, match="probability"):
+        plots.probability_colorbar(fig, Figure().add_subplot())
+
+
+def test_decision_boundary_without_colorbar_in_its_own_figure(trained, xor):
+    model, _ = trained
+    x, y = xor
+    assert len(plots.decision_boundary(model, x, y, resolution=20, colorbar=False).axes) == 1
+
+
+def _drawn(fig):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    return canvas.get_renderer()
+
+
+def test_plane_figures_share_limits_and_ticks(trained):
+    x, y = data.generate_linear(n=100, rng=0)
+    model = trained[0]
+    panels = list(plots.comparison(x, y, y).axes) + [plots.decision_boundary(model, x, y, resolution=20).axes[0]]
+    for ax in panels:
+        _drawn(ax.figure)
+        np.testing.assert_allclose(ax.get_xlim(), (-0.1, 1.1), atol=0.02)
+        np.testing.assert_allclose(ax.get_ylim(), (-0.1, 1.1), atol=0.02)
+        np.testing.assert_allclose(ax.get_xticks(), ax.get_yticks())   # the same ticks on x and y
+        assert ax.get_aspect() == 1.0
+
+
+def test_tick_labels_stay_readable_in_grids(stacked, xor):
+    model, _ = stacked
+    x, y = xor
+    with plots.style():
+        fig = Figure(figsize=(plots.WIDTH, 4.1), layout="compressed")
+        axes = fig.subplots(2, 3)
+    for i, ax in enumerate(axes.ravel()):
+        plots.decision_boundary(model, x, y, resolution=20, ax=ax, model_index=i % 3, colorbar=False)
+    plots.probability_colorbar(fig, axes)
+    _drawn(fig)
+    for ax in fig.axes:
+        for label in ax.get_xticklabels() + ax.get_yticklabels():
+            assert label.get_fontsize() >= 7
+    assert plots.WIDTH <= 6.3                          # printed at its own size, not shrunk
+
+
+def test_pretty_names():
+    assert [plots.pretty(n) for n in ("sigmoid", "tanh", "relu", "leaky_relu", "identity")] == [
+        "Sigmoid", "tanh", "ReLU", "leaky ReLU", "identity"]
+    assert [plots.pretty(n) for n in ("mse", "bce", "sgd", "momentum", "adagrad", "rmsprop", "adam")] == [
+        "MSE", "BCE", "SGD", "SGD + momentum", "Adagrad", "RMSprop", "Adam"]
+    assert plots.pretty("lr = 0.1") == "lr = 0.1" and plots.pretty(None) is None
+
+
+def test_learning_curves_legend_fits_the_figure(stacked):
+    _, history = stacked
+    runs = {"sigmoid": history, "identity hidden": history, "relu": history}
+    fig = plots.learning_curves(runs)
+    renderer = _drawn(fig)
+    legend = fig.legends[0]
+    box, page = legend.get_window_extent(renderer), fig.bbox
+    assert page.x0 <= box.x0 and box.x1 <= page.x1 and page.y0 <= box.y0, (box, page)
+    for ax in fig.axes:                                # the legend sits below the axes
+        assert box.y1 <= ax.get_tightbbox(renderer).y0 + 1
+    texts = [t.get_text() for t in legend.get_texts()]
+    assert "Sigmoid (training), 3 models" in texts and "ReLU (validation), 3 models" in texts
+    assert "mean over models, band min–max" in texts
+    short = plots.learning_curves({"a": history, "b": history}, validation=False)
+    assert short.legends[0]._ncols == 3 and short.get_size_inches()[1] == 2.8
+
+
+def test_learning_curves_wraps_labels_wider_than_the_figure(trained):
+    _, history = trained
+    label = "a label far too long for one line of the legend under the two panels " * 2
+    fig = plots.learning_curves({label: history})
+    renderer = _drawn(fig)
+    box = fig.legends[0].get_window_extent(renderer)
+    assert fig.bbox.x0 <= box.x0 and box.x1 <= fig.bbox.x1
+    assert all("\n" in t.get_text() for t in fig.legends[0].get_texts())
+
+
 def test_decision_boundary_needs_2d_inputs(trained):
     with pytest.raises(ValueError, match="2-D"):
         plots.decision_boundary(trained[0], np.zeros((4, 3)), np.zeros(4, int))
@@ -211,7 +304,8 @@ def test_activation_functions_use_the_library_modules():
     assert len(visible) == 2 * 5
     _ylabelled(visible)
     titles = [ax.get_title() for ax in visible]
-    assert titles[:2] == ["sigmoid", "sigmoid′"]
+    assert titles[:2] == ["Sigmoid", "Sigmoid′"]              # display names, see pretty()
+    assert titles[4:8] == ["ReLU", "ReLU′", "leaky ReLU", "leaky ReLU′"]
     x = visible[0].lines[0].get_xdata()
     np.testing.assert_allclose(visible[0].lines[0].get_ydata(), 1 / (1 + np.exp(-x)))
     s = 1 / (1 + np.exp(-x))
@@ -225,6 +319,16 @@ def test_activation_functions_rejects_unknown_names():
         plots.activation_functions(["sigmoid", "swish"])
 
 
+def _grid(model, x, y):
+    with plots.style():
+        fig = Figure(figsize=(plots.WIDTH, 2.2), layout="compressed")
+        axes = fig.subplots(1, 3)
+    for ax in axes:
+        plots.decision_boundary(model, x, y, resolution=20, ax=ax, colorbar=False)
+    plots.probability_colorbar(fig, axes)
+    return fig
+
+
 @pytest.mark.parametrize("ext", ["png", "pdf"])
 def test_save_is_byte_identical(tmp_path, trained, xor, ext):
     model, history = trained
@@ -232,7 +336,9 @@ def test_save_is_byte_identical(tmp_path, trained, xor, ext):
     builders = [lambda: plots.comparison(x, y, model(x), title="t"),
                 lambda: plots.decision_boundary(model, x, y, resolution=30),
                 lambda: plots.learning_curves(history),
-                lambda: plots.activation_functions(["relu"])]
+                lambda: plots.learning_curves({"identity hidden": history, "leaky_relu": history}),
+                lambda: plots.activation_functions(["relu"]),
+                lambda: _grid(model, x, y)]
     for i, build in enumerate(builders):
         first, second = tmp_path / f"a{i}.{ext}", tmp_path / "sub" / f"b{i}.{ext}"
         # two figures built from scratch, then one figure saved twice
