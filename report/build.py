@@ -22,13 +22,18 @@ Cell conventions for the notebooks
   * tag `parameters` (papermill's defaults cell) or `injected-parameters`: removed;
   * tag `remove_cell`: removed (any cell type);
   * code cells: input hidden, outputs shown; tag `show_input` shows the code too;
-  * stderr streams (warnings, progress bars) are dropped, stdout is kept, and
-    text-only reprs such as `<Figure size ...>` or `<... at 0x7f...>` are dropped;
+  * stderr streams (warnings, progress bars) are dropped, stdout is kept (consecutive
+    pieces of it as one block), and text-only reprs such as `<Figure size ...>` or
+    `<... at 0x7f...>` are dropped;
   * Markdown `#` = section (1, 2, ...), `##` = subsection (A., B., ...),
     `###` = subsubsection (A.1, ...); do not number headings by hand and do not
     add a document title, the title page has it. Numbering runs on across
     notebooks, so a notebook that starts with `##` continues the previous
-    notebook's section (4 Discussion: A in 03, B in 04, C in 05);
+    notebook's section (4 Discussion: A in 03, B in 04, C in 05). A heading whose
+    identifier (pandoc's, from its text) an earlier heading of the report already has
+    gets `-1`, `-2`, ... as pandoc does within one document, so "### XOR" can recur;
+  * a figure that directly follows Markdown (a cell or a Markdown output) is kept on the
+    page of that lead-in text (output metadata `lab1_lead_in`, read by the template);
   * figures: matplotlib with `%config InlineBackend.figure_formats = ['png', 'pdf']`
     so the PDF (vector) version is embedded;
   * tables: `IPython.display.Markdown(...)` with a pipe table (converted by pandoc).
@@ -290,11 +295,21 @@ def execute_notebooks(notebooks: list[Path], executed_dir: Path, parameters: dic
 
 # --------------------------------------------------------------------------- merge
 
+def _text(value) -> str:
+    return value if isinstance(value, str) else "".join(value)
+
+
 def visible_outputs(outputs: list) -> list:
+    """The outputs the report shows: stdout without stderr, consecutive stdout pieces joined
+    (one printed block, not one box per print flush), no bare object reprs."""
     kept = []
     for out in outputs:
         kind = out.get("output_type")
         if kind == "stream" and out.get("name") != "stdout":
+            continue
+        if (kind == "stream" and kept and kept[-1].get("output_type") == "stream"
+                and kept[-1].get("name") == out.get("name")):
+            kept[-1]["text"] = _text(kept[-1]["text"]) + _text(out["text"])
             continue
         if kind in ("display_data", "execute_result"):
             data = out.get("data", {})
@@ -305,6 +320,84 @@ def visible_outputs(outputs: list) -> list:
                       "%config InlineBackend.figure_formats = ['png', 'pdf']", flush=True)
         kept.append(out)
     return kept
+
+
+HEADING_RE = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
+FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+ATTRIBUTES_RE = re.compile(r"^(.*?)[ \t]*\{([^{}]*)\}$")
+
+
+def heading_identifier(text: str) -> str:
+    """pandoc's automatic identifier for a heading's (plain) text: link and image targets,
+    emphasis and code marks dropped, then only letters, digits, _ - . and spaces kept,
+    spaces as hyphens, lower case, nothing before the first letter; "section" if empty."""
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"[*`$]", "", text)
+    text = "".join(c for c in text if c.isalnum() or c in "_-." or c.isspace())
+    text = re.sub(r"\s+", "-", text.strip()).lower()
+    while text and not text[0].isalpha():
+        text = text[1:]
+    return text or "section"
+
+
+def unique_heading_ids(markdown: str, used: set) -> str:
+    """markdown with an explicit {#id} on each ATX heading whose automatic identifier is
+    already in used (from earlier cells: pandoc numbers repeats only within one run, and
+    each cell is its own run), numbered -1, -2, ... as pandoc would. Adds the ids to used."""
+    lines, fence = markdown.split("\n"), None
+    for i, line in enumerate(lines):
+        opening = FENCE_RE.match(line)
+        if fence:
+            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
+                fence = None
+            continue
+        if opening:
+            fence = opening.group(1)
+            continue
+        match = HEADING_RE.match(line)
+        if not match:
+            continue
+        marks, text = match.groups()
+        attributes = ATTRIBUTES_RE.match(text)
+        if attributes and "#" in attributes.group(2):          # an id given by the author
+            used.update(re.findall(r"#([^\s}]+)", attributes.group(2)))
+            continue
+        base = heading_identifier(attributes.group(1) if attributes else text)
+        ident, n = base, 0
+        while ident in used:
+            n += 1
+            ident = f"{base}-{n}"
+        used.add(ident)
+        if ident != base:
+            if attributes:
+                lines[i] = f"{marks} {attributes.group(1)} {{#{ident} {attributes.group(2).strip()}}}"
+            else:
+                lines[i] = f"{marks} {text} {{#{ident}}}"
+    return "\n".join(lines)
+
+
+FIGURE_TYPES = ("application/pdf", "image/png", "image/jpeg", "image/svg+xml")
+
+
+def mark_lead_ins(cells: list) -> None:
+    """Set output metadata lab1_lead_in on each figure shown right after Markdown (a
+    Markdown cell or a Markdown output): the template keeps the two on one page."""
+    after_text = False
+    for cell in cells:
+        if cell.cell_type == "markdown":
+            after_text = True
+            continue
+        if cell.cell_type != "code" or SHOW_INPUT_TAG in cell.metadata.get("tags", []):
+            after_text = False
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if out.get("output_type") in ("display_data", "execute_result") and any(
+                    t in data for t in FIGURE_TYPES):
+                if after_text:
+                    out.setdefault("metadata", {})["lab1_lead_in"] = True
+                after_text = False
+            else:
+                after_text = out.get("output_type") == "display_data" and "text/markdown" in data
 
 
 def merge_notebooks(paths: list[Path], report_meta: dict):
@@ -340,8 +433,16 @@ def merge_notebooks(paths: list[Path], report_meta: dict):
             cell.metadata.pop("papermill", None)
             cell.metadata.pop("execution", None)
             cells.append(cell)
+    used_ids = set()
     for i, cell in enumerate(cells):
         cell.id = f"cell-{i}"
+        if cell.cell_type == "markdown":
+            cell.source = unique_heading_ids(cell.source, used_ids)
+        for out in cell.get("outputs", []):
+            if "text/markdown" in out.get("data", {}):
+                out["data"]["text/markdown"] = unique_heading_ids(
+                    _text(out["data"]["text/markdown"]), used_ids)
+    mark_lead_ins(cells)
     merged.cells = cells
     merged.metadata["lab1_report"] = report_meta
     return merged

@@ -53,7 +53,7 @@ def sample_notebooks(directory):
     directory.mkdir()
     write_notebook(directory / "01_intro.ipynb", [
         parameters(),
-        new_markdown_cell("# Introduction\n\nA network trained with back-propagation."),
+        new_markdown_cell("# Introduction\n\nA network trained with back-propagation.\n\n### XOR"),
         code("print('quick run:', quick)"),
     ])
     write_notebook(directory / "02_setup.ipynb", [
@@ -67,7 +67,9 @@ def sample_notebooks(directory):
         code("def shown_function():\n    return 1", "show_input"),
         code("print('REMOVEDCELL')", "remove_cell"),
         code("print('STDERRTEXT', file=sys.stderr)\nprint('STDOUTTEXT')"),
-        new_markdown_cell("## Neural network"),
+        code("print('FIRSTPART', flush=True)\nprint('noise', file=sys.stderr, flush=True)\n"
+             "print('ELLIPSIS...DONE', flush=True)\nprint('x = a[...]')"),
+        new_markdown_cell("## Neural network\n\n### XOR"),
         code("display(Markdown('| lr | accuracy |\\n|---:|---:|\\n| 0.1 | TABLECELL |'))"),
     ])
     return directory
@@ -116,6 +118,31 @@ def test_pdf_has_title_page_headings_and_outputs(built):
     for name in ("01_intro.ipynb", "02_setup.ipynb"):
         assert name in stdout and (build_dir / "executed" / name).exists()
     assert "total" in stdout
+
+
+@needs_tex
+def test_printed_text_stays_verbatim_in_one_block(built):
+    out, build_dir, _ = built
+    text = pdf_text(out)
+    assert "ELLIPSIS...DONE" in text and "x = a[...]" in text  # not an ellipsis character
+    assert "…" not in text
+    tex = (build_dir / "latex" / "report.tex").read_text(encoding="utf-8")
+    block = tex[tex.index("FIRSTPART"):tex.index("ELLIPSIS")]
+    assert "Verbatim" not in block  # the stdout pieces of one cell are one Verbatim block
+
+
+@needs_tex
+def test_repeated_headings_links_and_bookmarks(built):
+    _, build_dir, _ = built
+    latex = build_dir / "latex"
+    log = (latex / "report.log").read_text(encoding="utf-8", errors="replace")
+    assert "multiply defined" not in log  # "### XOR" twice: labels xor and xor-1
+    tex = (latex / "report.tex").read_text(encoding="utf-8")
+    assert r"\label{xor}" in tex and r"\label{xor-1}" in tex
+    assert r"\definecolor{linkcolor}{rgb}{0,0,0}" in tex  # black links (contents included)
+    bookmarks = (latex / "report.out").read_bytes().decode("latin-1")
+    # "A. Sigmoid functions" as in the body and contents (UTF-16 with octal escapes)
+    assert "\\000A\\000.\\000\\040\\000S" in bookmarks
 
 
 @needs_tex
@@ -190,3 +217,60 @@ def test_merge_applies_cell_conventions(tmp_path):
     assert "transient" not in nb.cells[2].metadata
     nbformat.validate(nb)
     json.dumps(nb)  # the merged notebook is plain JSON
+
+
+def test_merge_joins_stdout_pieces(tmp_path):
+    build = load_build()
+    cell = code("run()")
+    cell.outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text="Training on 21 points:\n"),
+        nbformat.v4.new_output("stream", name="stderr", text="warning\n"),
+        nbformat.v4.new_output("stream", name="stdout", text="epoch 1 loss : 0.25\n...\n"),
+        nbformat.v4.new_output("display_data", data={"text/plain": "table"}, metadata={}),
+        nbformat.v4.new_output("stream", name="stdout", text="after\n"),
+    ]
+    write_notebook(tmp_path / "01_a.ipynb", [cell])
+    outputs = build.merge_notebooks([tmp_path / "01_a.ipynb"], {}).cells[0].outputs
+    assert [o.get("text") for o in outputs] == [
+        "Training on 21 points:\nepoch 1 loss : 0.25\n...\n", None, "after\n"]
+
+
+def test_merge_makes_heading_ids_unique(tmp_path):
+    build = load_build()
+    log = code("print()")
+    log.outputs = [nbformat.v4.new_output("stream", name="stdout", text="log\n")]
+    write_notebook(tmp_path / "02_a.ipynb", [new_markdown_cell("## Results\n\n### XOR\n\n### Linear"), log])
+    first = code("show()")
+    first.outputs = [nbformat.v4.new_output(
+        "display_data", data={"text/markdown": "### XOR\n\n| a |\n|---|\n| 1 |"}, metadata={})]
+    write_notebook(tmp_path / "03_b.ipynb", [
+        new_markdown_cell("## Learning rates\n\n```python\n# XOR\n```\n\n### XOR ###\n\n"
+                          "### Linear {.unnumbered}\n\n### Mine {#mine}\n\n### Mine"),
+        first])
+    nb = build.merge_notebooks([tmp_path / "02_a.ipynb", tmp_path / "03_b.ipynb"], {})
+    assert nb.cells[0].source == "## Results\n\n### XOR\n\n### Linear"  # first ones keep pandoc's
+    assert nb.cells[2].source == ("## Learning rates\n\n```python\n# XOR\n```\n\n### XOR {#xor-1}\n\n"
+                                  "### Linear {#linear-1 .unnumbered}\n\n### Mine {#mine}\n\n"
+                                  "### Mine {#mine-1}")
+    assert nb.cells[3].outputs[0].data["text/markdown"].startswith("### XOR {#xor-2}\n")
+    assert build.heading_identifier("2.5 Is seed 0 *typical*?") == "is-seed-0-typical"
+    assert build.heading_identifier("$\\sigma'$ and `fit` [link](http://x)") == "sigma-and-fit-link"
+
+
+def test_merge_marks_figures_after_their_lead_in(tmp_path):
+    build = load_build()
+    figure = {"image/png": "iVBORw0KGgo=", "application/pdf": "JVBERi0=", "text/plain": "<Figure>"}
+    after_markdown, after_stdout, in_cell = code("a()"), code("b()"), code("c()")
+    after_markdown.outputs = [nbformat.v4.new_output("display_data", data=figure, metadata={})]
+    after_stdout.outputs = [nbformat.v4.new_output("stream", name="stdout", text="log\n"),
+                            nbformat.v4.new_output("display_data", data=figure, metadata={})]
+    in_cell.outputs = [nbformat.v4.new_output("display_data", data={"text/markdown": "Below:"},
+                                              metadata={}),
+                       nbformat.v4.new_output("display_data", data=figure, metadata={}),
+                       nbformat.v4.new_output("display_data", data=figure, metadata={})]
+    write_notebook(tmp_path / "01_a.ipynb", [new_markdown_cell("The figure below:"), after_markdown,
+                                             after_stdout, in_cell])
+    cells = build.merge_notebooks([tmp_path / "01_a.ipynb"], {}).cells
+    marks = [[o.get("metadata", {}).get("lab1_lead_in", False) for o in c.get("outputs", [])]
+             for c in cells]
+    assert marks == [[], [True], [False, False], [False, True, False]]
