@@ -230,10 +230,10 @@ class Sweep:
         return {"hidden": "hidden units", "batch_size": "batch size"}.get(self.option, self.option)
 
     def label(self, value):
-        """A short legend label: 'lr = 0.1', 'h = 4', 'batch = full'; a name as it is."""
+        """A short legend label: 'lr = 0.1', '$h$ = 4', 'batch = full'; a name as it is."""
         if isinstance(value, str):
             return value
-        short = {"hidden": "h", "batch_size": "batch"}.get(self.option, self.option)
+        short = {"hidden": "$h$", "batch_size": "batch"}.get(self.option, self.option)
         return f"{short} = {_cell(value)}"
 
     def curves(self):
@@ -256,10 +256,20 @@ class Sweep:
         return summary_table(self.summary(), value_header or self.name, validation=validation,
                              extra=extra, oscillation=oscillation)
 
-    def best(self, key="final_accuracy_mean"):
-        """The swept value with the highest summary[key] (ties: the first)."""
-        rows = self.summary()
-        return max(rows, key=lambda r: (r[key] if r[key] is not None else -np.inf))["value"]
+    def best(self, key="final_accuracy_mean", tiebreak="final_loss_mean", among=None):
+        """The swept value with the highest summary[key]; among values that tie on it (to
+        1e-9), the one with the lowest summary[tiebreak] (then the first in sweep order).
+        among: only these values are candidates (default: all). Settings whose every model
+        diverged (key None) come last.
+        """
+        def rank(r):
+            score = r[key] if r[key] is not None else -np.inf
+            loss = r[tiebreak] if tiebreak and r[tiebreak] is not None else np.inf
+            return (-round(score, 9), loss)
+        rows = [r for r in self.summary() if among is None or r["value"] in among]
+        if not rows:
+            raise ValueError(f"best: none of {among!r} was swept (values: {self.values})")
+        return min(rows, key=rank)["value"]      # min keeps the first of full ties
 
 
 def sweep(dataset, option, values, seeds, **settings):
@@ -399,7 +409,11 @@ def _cell(value):
 
 
 def sci(value, digits=1):
-    """A number in LaTeX maths for Markdown prose: 3.2e-10 -> '$3.2 \\times 10^{-10}$'."""
+    """A number in LaTeX maths for Markdown prose: 3.2e-10 -> '$3.2 \\times 10^{-10}$'.
+
+    digits + 1 significant digits; numbers from 0.01 to 9999 are written out
+    (0.0134 -> '$0.013$' with digits=1, '$0.0134$' with digits=2).
+    """
     value = float(value)
     if value == 0 or not math.isfinite(value):
         return f"${value:g}$"
@@ -410,6 +424,28 @@ def sci(value, digits=1):
     if -2 <= exponent <= 3:
         return f"${value:.{max(digits - exponent, 0)}f}$"
     return f"${mantissa:.{digits}f} \\times 10^{{{exponent}}}$"
+
+
+def loss_text(value):
+    """A loss value as the report writes it, in tables and prose alike: three significant
+    digits, values below 0.1 in scientific notation (0.245 -> '$0.245$', 0.0134 ->
+    '$1.34 \\times 10^{-2}$'); 'n/a' for None, nan or inf."""
+    if value is None or not math.isfinite(float(value)):
+        return "n/a"
+    value = float(f"{float(value):.3g}")          # rounded first: 0.09999 counts as 0.100
+    if value == 0:
+        return "$0$"
+    if 0.1 <= abs(value) < 1000:
+        return sci(value, 2)
+    exponent = math.floor(math.log10(abs(value)))
+    return f"${value / 10 ** exponent:.2f} \\times 10^{{{exponent}}}$"
+
+
+def percent(value, digits=1):
+    """A fraction as the report writes percentages: 0.996 -> '99.6%', 1 -> '100.0%'."""
+    if value is None or not math.isfinite(float(value)):
+        return "n/a"
+    return f"{100 * float(value):.{digits}f}%"
 
 
 def mean_std(mean, std, percent=True, digits=1):
@@ -423,49 +459,168 @@ def mean_std(mean, std, percent=True, digits=1):
     return f"{mean:.3g} ± {std:.2g}"
 
 
-def _shown_length(text):
-    """Roughly how many characters a Markdown cell shows: LaTeX commands, $ { } ^ _ * and
-    backticks take no room."""
-    return len(re.sub(r"\\[a-zA-Z]+|[${}^_*`]", "", str(text)))
+# --------------------------------------------------------------------------- tables
+
+# The PDF's tables: text width 16 cm (455 pt), set in \small (10 pt) Latin Modern, with
+# \tabcolsep = 6 pt on both sides of every inner column border.
+TEXT_WIDTH_PT, TABLE_FONT_PT, TABCOLSEP_PT = 455.0, 10.0, 6.0
+
+# Advance widths in em of Latin Modern Roman (cmr10 metrics); other characters count 0.5.
+_EM = dict.fromkeys("0123456789", 0.5)
+_EM.update(zip("abcdefghijklmnopqrstuvwxyz",
+               (0.5, 0.556, 0.444, 0.556, 0.444, 0.306, 0.5, 0.556, 0.278, 0.306, 0.528, 0.278,
+                0.833, 0.556, 0.5, 0.556, 0.528, 0.392, 0.394, 0.389, 0.556, 0.528, 0.722, 0.528,
+                0.528, 0.444)))
+_EM.update(zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+               (0.75, 0.708, 0.722, 0.764, 0.681, 0.653, 0.785, 0.75, 0.361, 0.514, 0.778, 0.625,
+                0.917, 0.75, 0.778, 0.681, 0.778, 0.736, 0.556, 0.722, 0.75, 0.75, 1.028, 0.75,
+                0.75, 0.611)))
+_EM.update({" ": 0.333, ".": 0.278, ",": 0.278, ":": 0.278, ";": 0.278, "%": 0.833,
+            "±": 0.778, "×": 0.778, "—": 1.0, "–": 0.5, "-": 0.333, "/": 0.5, "(": 0.389,
+            ")": 0.389, "[": 0.278, "]": 0.278, "→": 1.0, "=": 0.778, "+": 0.778, "<": 0.778,
+            ">": 0.778, "'": 0.278, "′": 0.3, "σ": 0.6, "η": 0.5, "≈": 0.778, "≤": 0.778,
+            "≥": 0.778, "!": 0.278, "?": 0.472, "*": 0.5, "&": 0.778})
+_MATH_EM = {r"\times": 1.222, r"\pm": 1.222, r"\to": 1.278, r"\cdot": 0.5}   # with the spaces
+
+
+def text_width(text):
+    """Roughly how wide a Markdown table cell is set, in em of the table's font.
+
+    Counts Latin Modern's character widths; code (`...`) at 0.525 em per character,
+    **bold** 10% wider, and in $...$ maths binary operators with their spaces,
+    scripts (^{...}, _{...}) at 70% and other commands as one symbol.
+    """
+    text, total = str(text), 0.0
+    for part in re.split(r"(`[^`]*`|\$[^$]*\$)", text):
+        if part.startswith("`") and part.endswith("`") and len(part) > 1:
+            total += 0.525 * (len(part) - 2)
+        elif part.startswith("$") and part.endswith("$") and len(part) > 1:
+            total += _math_width(part[1:-1])
+        else:
+            bold = part.count("**") >= 2
+            plain = part.replace("**", "").replace("\\", "")
+            total += sum(_EM.get(ch, 0.5) for ch in plain) * (1.1 if bold else 1.0)
+    return total
+
+
+def _math_width(tex, scale=1.0):
+    total, i = 0.0, 0
+    while i < len(tex):
+        ch = tex[i]
+        if ch in "^_":
+            i += 1
+            if i < len(tex) and tex[i] == "{":
+                depth, j = 1, i + 1
+                while j < len(tex) and depth:
+                    depth += {"{": 1, "}": -1}.get(tex[j], 0)
+                    j += 1
+                total += _math_width(tex[i + 1:j - 1], scale * 0.7) + 0.1 * scale
+                i = j
+            else:
+                total += _math_width(tex[i:i + 1], scale * 0.7)
+                i += 1
+            continue
+        if ch == "\\":
+            match = re.match(r"\\[a-zA-Z]+|\\.", tex[i:])
+            command = match.group(0)
+            total += scale * _MATH_EM.get(command, 0 if command in (r"\,", r"\ ", r"\left", r"\right")
+                                          else 0.6)
+            i += len(command)
+            continue
+        if ch in "{} ":
+            i += 1
+            continue
+        total += scale * (1.222 if ch in "+=<>" else 0.778 if ch == "-" else _EM.get(ch, 0.5))
+        i += 1
+    return total
+
+
+def _header_width(header):
+    """Width of a header set on at most two lines (split at the best space)."""
+    words = str(header).split()
+    if len(words) < 2:
+        return text_width(header)
+    return min(max(text_width(" ".join(words[:k])), text_width(" ".join(words[k:])))
+               for k in range(1, len(words)))
+
+
+def column_widths(headers, rows):
+    """The width (em) each column needs: its widest cell, and its header on at most two lines."""
+    return [max([_header_width(h)] + [text_width(row[j]) for row in rows])
+            for j, h in enumerate(headers)]
+
+
+def table_room(columns):
+    """The width (em) a table of that many columns has for its cells on the PDF page."""
+    return (TEXT_WIDTH_PT - 2 * (columns - 1) * TABCOLSEP_PT) / TABLE_FONT_PT
+
+
+DASHES_PER_EM = 6
 
 
 def markdown_table(headers, rows, align=None):
     """A pipe table: headers [str], rows [[cell, ...]]; align a string of 'l', 'r', 'c' per column.
 
-    The separator's dashes are proportional to each column's widest cell (headers count
-    by their longest word, since they may wrap): pandoc sizes the columns of a wide table
-    by them, so the columns get the room their contents need.
+    When a line of a pipe table is longer than 72 characters, pandoc sets the table across
+    the full text width and gives each column a share proportional to the dashes of its
+    separator. The dashes are therefore DASHES_PER_EM per em of the column's widest cell
+    (text_width; a header may take two lines), so every column gets the room its contents
+    need and no cell wraps, as long as the contents fit the page (table_fits).
     """
     align = align or "l" + "r" * (len(headers) - 1)
     if len(align) != len(headers) or any(len(row) != len(headers) for row in rows):
         raise ValueError("markdown_table: every row and align need one entry per header")
-    widths = []
-    for j, header in enumerate(headers):
-        words = [_shown_length(w) for w in str(header).split()] or [1]
-        widths.append(max([max(words)] + [_shown_length(row[j]) for row in rows]))
     rule = []
-    for a, w in zip(align, widths):
-        dashes = "-" * max(w, 3)
+    for a, w in zip(align, column_widths(headers, rows)):
+        dashes = "-" * max(math.ceil(DASHES_PER_EM * w), 3)
         rule.append({"l": ":" + dashes, "r": dashes + ":", "c": ":" + dashes + ":"}[a])
     lines = ["| " + " | ".join(map(str, headers)) + " |", "|" + "|".join(rule) + "|"]
     lines += ["| " + " | ".join(map(str, row)) + " |" for row in rows]
     return "\n".join(lines)
 
 
-def summary_table(rows, value_header="value", validation=False, extra=None, oscillation=True):
+def parse_pipe_tables(markdown):
+    """[(headers, rows)] of every pipe table in a Markdown text (cells stripped)."""
+    tables, block = [], []
+    for line in str(markdown).splitlines() + [""]:
+        if line.strip().startswith("|"):
+            block.append([c.strip() for c in line.strip().strip("|").split("|")])
+            continue
+        if len(block) >= 2 and set("".join(block[1])) <= set(":- "):
+            tables.append((block[0], block[2:]))
+        block = []
+    return tables
+
+
+def table_fits(headers, rows):
+    """(fits, needed, room): whether the cells fit the page's width with no wrapping.
+
+    needed adds 1/DASHES_PER_EM em per column for the rounding of the separator's dashes
+    (a column of width w gets at least w when the dashes in all add up to at most
+    DASHES_PER_EM times the room).
+    """
+    needed = sum(max(w, 3 / DASHES_PER_EM) for w in column_widths(headers, rows)) \
+        + len(headers) / DASHES_PER_EM
+    room = table_room(len(headers))
+    return needed <= room, needed, room
+
+
+def summary_table(rows, value_header="value", validation=False, extra=None, oscillation=True,
+                  loss_header="loss", first_epoch=True):
     """Markdown table of summarize() rows (each with a "value" key), one row each.
 
     Columns: the value; extra ({header: [cell per row]}); accuracy after the last epoch
-    (mean ± std over seeds); loss (mean); validation accuracy (if validation); how many
-    seeds reached 100% training accuracy; the first epoch they did (median and range);
-    the share of epochs whose loss rose (if oscillation); and, if any model diverged, how
-    many did.
+    (mean ± std over seeds); loss (mean, loss_text; headed loss_header); the mean
+    validation accuracy (if validation); how many seeds reached 100% training accuracy; the first
+    epoch they did (median and range; if first_epoch); the share of epochs whose loss rose
+    (if oscillation); and, if any model diverged, how many did.
     """
     extra = extra or {}
-    headers = [value_header, *extra, "accuracy", "loss"]
+    headers = [value_header, *extra, "accuracy", loss_header]
     if validation:
-        headers.append("validation accuracy")
-    headers += ["reached 100%", "epoch of 100%: median (range)"] + (["loss rose"] if oscillation else [])
+        headers.append("validation")
+    headers += ["at 100%"] + (["first epoch at 100%"] if first_epoch else []) \
+        + (["loss rose"] if oscillation else [])
     if any(r["diverged"] for r in rows):
         headers.append("diverged")
     table = []
@@ -478,11 +633,12 @@ def summary_table(rows, value_header="value", validation=False, extra=None, osci
             reach = "never"
         row = [_cell(r["value"]), *(str(cells[i]) for cells in extra.values()),
                mean_std(r["final_accuracy_mean"], r["final_accuracy_std"]),
-               "n/a" if r["final_loss_mean"] is None else f"{r['final_loss_mean']:.3g}"]
+               loss_text(r["final_loss_mean"])]
         if validation:
-            row.append(mean_std(r["final_val_accuracy_mean"], r["final_val_accuracy_std"]))
-        rose = "n/a" if r["loss_increase_rate"] is None else f"{100 * r['loss_increase_rate']:.1f}%"
-        row += [f"{r['reached']}/{r['models']}", reach] + ([rose] if oscillation else [])
+            row.append(percent(r["final_val_accuracy_mean"]))
+        rose = percent(r["loss_increase_rate"])
+        row += [f"{r['reached']}/{r['models']}"] + ([reach] if first_epoch else []) \
+            + ([rose] if oscillation else [])
         if "diverged" in headers:
             row.append(f"{r['diverged']}/{r['models']}")
         table.append(row)
@@ -583,6 +739,31 @@ def architecture_table(model):
     return markdown_table(["#", "layer", "output", "W", "b", "parameters"], body, align="rllllr")
 
 
+# --------------------------------------------------------------------------- initializers
+
+# lab1.nn.INITIALIZERS in formulas (tests check each scale against the library's):
+# U(±a) is uniform on (-a, a); N(0, s^2) normal with variance s^2; fan_in, fan_out are
+# the layer's input and output sizes.
+INIT_FORMULAS = {
+    "uniform": r"$U(\pm 1/\sqrt{\text{fan}_\text{in}})$",
+    "normal": r"$\mathcal{N}(0, 1)$",
+    "xavier_uniform": r"$U(\pm\sqrt{6/(\text{fan}_\text{in} + \text{fan}_\text{out})})$",
+    "xavier_normal": r"$\mathcal{N}(0,\, 2/(\text{fan}_\text{in} + \text{fan}_\text{out}))$",
+    "he_uniform": r"$U(\pm\sqrt{6/\text{fan}_\text{in}})$",
+    "he_normal": r"$\mathcal{N}(0,\, 2/\text{fan}_\text{in})$",
+}
+
+
+def init_formula(name):
+    """The distribution of initializer name's weights in LaTeX, e.g. '$\\mathcal{N}(0, 1)$'.
+
+    Biases start at 0, except where nn.INITIALIZERS[name][2] is True ("uniform": drawn
+    like the weights, as torch does).
+    """
+    check_choice("init", name, tuple(nn.INITIALIZERS))
+    return INIT_FORMULAS[name]
+
+
 # --------------------------------------------------------------------------- report plumbing
 
 def figures_dir(start=None):
@@ -671,5 +852,7 @@ __all__ = [
     "build", "train", "select", "sweep", "summarize", "summary_table", "mean_std",
     "markdown_table", "best_linear_accuracy", "collapse_linear",
     "architecture_rows", "architecture_table", "DEFAULTS", "check_bool", "check_epochs",
-    "figures_dir", "source_listing", "sigmoid_saturation", "sci",
+    "figures_dir", "source_listing", "sigmoid_saturation", "sci", "loss_text", "percent",
+    "text_width", "column_widths", "table_room", "table_fits", "parse_pipe_tables",
+    "init_formula", "INIT_FORMULAS",
 ]

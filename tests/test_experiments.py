@@ -117,8 +117,9 @@ def test_sweep_hidden_builds_each_width():
     assert model[0].weight.data.shape == (3, 2, 3) and model[2].weight.data.shape == (3, 3, 3)
     assert runs.histories[1].val_accuracy.shape == (10, 3)   # linear has its own validation set
     table = runs.table()
-    assert table.splitlines()[0].startswith("| hidden units |") and "validation accuracy" in table
+    assert table.splitlines()[0].startswith("| hidden units |") and "| validation |" in table
     assert len(table.splitlines()) == 4
+    assert runs.label(3) == "$h$ = 3"          # italic h, as in the report's prose
 
 
 def test_sweep_other_options_and_errors():
@@ -159,6 +160,30 @@ def test_summarize_counts_and_excludes_diverged_models():
     assert s["final_val_accuracy_mean"] is None
 
 
+def test_best_breaks_ties_by_the_loss():
+    data = ex.load_dataset("xor")
+    runs = ex.sweep(data, "lr", [0.01, 0.1, 1.0], seeds=[0], epochs=3)
+    for v, loss in zip(runs.values, (0.30, 0.20, 0.25)):
+        runs.histories[v].accuracy[:] = 0.5            # all three tie on accuracy
+        runs.histories[v].loss[-1] = loss
+    assert runs.best() == 0.1                            # the lowest loss among the tie
+    assert runs.best(among=[0.01, 1.0]) == 1.0
+    runs.histories[0.01].accuracy[-1] = 0.6
+    assert runs.best() == 0.01                           # accuracy first
+    with pytest.raises(ValueError, match="none of"):
+        runs.best(among=[5.0])
+
+
+def test_summary_table_columns():
+    s = ex.summarize(_history([[0.3], [0.002]], [[0.5], [1.0]], first=[2], diverged=[-1],
+                              val_acc=[[0.5], [0.98]]))
+    table = ex.summary_table([dict(value=1.0, **s)], "lr", validation=True,
+                             loss_header="loss at stop", first_epoch=False)
+    header, _, row = table.splitlines()
+    assert header == "| lr | accuracy | loss at stop | validation | at 100% | loss rose |"
+    assert row == r"| 1 | 100.0% | $2.00 \times 10^{-3}$ | 98.0% | 1/1 | 0.0% |"
+
+
 def test_summarize_all_diverged_and_table():
     s = ex.summarize(_history([[np.nan, np.inf]], [[0.5, 0.5]], first=[-1, -1], diverged=[1, 1]))
     assert s["final_accuracy_mean"] is None and s["diverged"] == 2
@@ -181,9 +206,71 @@ def test_formatting_helpers():
     assert ex.mean_std(1.0, 0.0) == "100.0%"
     assert ex.mean_std(None, None) == "n/a"
     table = ex.markdown_table(["a", "b"], [[1, 2]])
-    assert table == "| a | b |\n|:---|---:|\n| 1 | 2 |"
-    wide = ex.markdown_table(["value", "a long header"], [["$1.2 \\times 10^{-3}$", "x"]])
-    assert wide.splitlines()[1] == "|:---------|------:|"
+    assert table == "| a | b |\n|:---|----:|\n| 1 | 2 |"
+    assert ex.percent(0.99849) == "99.8%" and ex.percent(1) == "100.0%" and ex.percent(None) == "n/a"
+
+
+def test_loss_text_three_significant_digits_in_one_style():
+    assert ex.loss_text(0.245) == "$0.245$" and ex.loss_text(0.25) == "$0.250$"
+    assert ex.loss_text(0.0134) == r"$1.34 \times 10^{-2}$"
+    assert ex.loss_text(0.00109) == r"$1.09 \times 10^{-3}$"
+    assert ex.loss_text(0.099999) == "$0.100$"            # rounded before the style is chosen
+    assert ex.loss_text(3.61e-5) == r"$3.61 \times 10^{-5}$"
+    assert ex.loss_text(None) == ex.loss_text(float("nan")) == "n/a"
+    assert "e-0" not in ex.loss_text(9.9e-5)
+
+
+# Widths of cells as xelatex sets them in the report's table font (\small Latin Modern,
+# 10 pt), measured with \settowidth: text_width must agree to within a few percent.
+MEASURED_PT = {
+    "66.6 ± 15.8%": 58.33, "1332 (815–1848)": 71.11, r"$2.45 \times 10^{-3}$": 50.74,
+    "epoch of 100%:": 66.11, "100.0%": 31.11, "validation": 43.07, "identity / sigmoid": 78.67,
+    "saturated": 41.2, "`xavier_normal`": 68.25, "0.43, 0.27, 0.24": 65.56,
+}
+
+
+@pytest.mark.parametrize("text, points", MEASURED_PT.items())
+def test_text_width_matches_latex(text, points):
+    assert ex.text_width(text) * ex.TABLE_FONT_PT == pytest.approx(points, rel=0.04)
+
+
+def test_markdown_table_dashes_follow_the_widest_cell():
+    headers = ["lr", "accuracy", "first epoch at 100%"]
+    rows = [["0.01", "66.6 ± 15.8%", "1332 (815–1848)"], ["1", "100.0%", "never"]]
+    table = ex.markdown_table(headers, rows)
+    dashes = [len(cell.strip(":")) for cell in table.splitlines()[1].strip("|").split("|")]
+    widths = ex.column_widths(headers, rows)
+    # proportional to the widths: each column's share of the dashes is at least its share of the width
+    for d, w in zip(dashes, widths):
+        assert d >= ex.DASHES_PER_EM * w and d < ex.DASHES_PER_EM * w + 1
+    # a header may take two lines: the widest half counts, not the whole header
+    assert widths[2] == pytest.approx(ex.text_width("1332 (815–1848)"))
+    assert ex.column_widths(["first epoch at 100%"], [["1"]])[0] < ex.text_width("first epoch at 100%")
+    assert ex.parse_pipe_tables("text\n\n" + table + "\n\nmore") == [(headers, rows)]
+
+
+def test_table_fits_the_page():
+    narrow = (["a", "b"], [["1", "2"]])
+    assert ex.table_fits(*narrow)[0]
+    wide = (["x"] * 9, [["66.6 ± 15.8%"] * 9])
+    fits, needed, room = ex.table_fits(*wide)
+    assert not fits and needed > room == pytest.approx((455 - 16 * 6) / 10)
+
+
+def test_init_formulas_match_the_library():
+    import math
+    from lab1.nn.linear import INITIALIZERS
+    assert set(ex.INIT_FORMULAS) == set(INITIALIZERS)
+    expected = {   # the scale each formula states, for fan_in = 3, fan_out = 5
+        "uniform": ("uniform", 1 / math.sqrt(3)), "normal": ("normal", 1.0),
+        "xavier_uniform": ("uniform", math.sqrt(6 / 8)), "xavier_normal": ("normal", math.sqrt(2 / 8)),
+        "he_uniform": ("uniform", math.sqrt(6 / 3)), "he_normal": ("normal", math.sqrt(2 / 3)),
+    }
+    for name, (distribution, scale_of, biases) in INITIALIZERS.items():
+        assert (distribution, scale_of(3, 5)) == pytest.approx(expected[name]), name
+        assert ex.init_formula(name).startswith("$U" if distribution == "uniform" else r"$\mathcal{N}")
+    with pytest.raises(ValueError, match="parameter init"):
+        ex.init_formula("nonsense")
 
 
 # --------------------------------------------------------------------------- linear models
@@ -276,6 +363,7 @@ def test_sci():
     assert ex.sci(3.2e-10) == r"$3.2 \times 10^{-10}$"
     assert ex.sci(9.96e-8) == r"$1.0 \times 10^{-7}$"
     assert ex.sci(0.25) == "$0.25$"
+    assert ex.sci(0.0134, 2) == "$0.0134$"
 
 
 def test_sigmoid_saturation():

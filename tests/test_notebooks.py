@@ -119,6 +119,15 @@ def test_runs_quick(name, tmp_path):
     text = "\n".join(o.data.get("text/markdown", "") for o in outputs if "data" in o)
     text += "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     assert "nan%" not in text and "None%" not in text, "a statistic rendered as nan or None"
+    # numbers in prose and tables: losses as $1.23 \times 10^{-4}$, never Python's 1.23e-04
+    assert not re.findall(r"\d[eE][-+]?\d", text), re.findall(r".{30}\d[eE][-+]?\d.{10}", text)
+    # every table fits the page's width without wrapping a cell
+    for headers, rows in ex.parse_pipe_tables(text):
+        fits, needed, room = ex.table_fits(headers, rows)
+        assert fits, f"{name}: table {headers} needs {needed:.1f} em, the page has {room:.1f}"
+    # no wall-clock timings: they would make two builds of one commit differ
+    printed = text + "\n".join(o.get("text", "") for o in outputs)
+    assert not re.findall(r"\b\d+(?:\.\d+)?\s*(?:s|sec|seconds|ms)\b", printed)
 
 
 @pytest.mark.parametrize("name, parameter, value", [
@@ -135,6 +144,20 @@ def test_bad_parameter_fails_clearly(name, parameter, value, tmp_path):
         execute(name, tmp_path, quick=True, **{parameter: value})
     message = str(failure.value)
     assert "ValueError" in message and f"parameter {parameter}" in message
+
+
+def test_results_print_every_test_point_once(tmp_path):
+    """02: the TA's 'Iter i | Ground truth: y | prediction: p' line for every test point
+    (two per printed line), and each logged epoch once."""
+    nb = execute("02_results.ipynb", tmp_path, quick=True)
+    printed = "\n".join(o.text for c in nb.cells if c.cell_type == "code"
+                        for o in c.outputs if o.output_type == "stream" and o.name == "stdout")
+    iters = re.findall(r"Iter +(\d+) \| Ground truth: [01] \| prediction: [01]\.\d{4}", printed)
+    assert sorted(map(int, iters)) == sorted(list(range(21)) + list(range(100)))
+    assert max(map(len, printed.splitlines())) <= 96, "two columns fit the PDF's output width"
+    for block in printed.split("Training on")[1:]:
+        epochs = re.findall(r"^epoch (\d+) loss : ", block, flags=re.M)
+        assert len(epochs) == len(set(epochs)) and epochs == sorted(epochs, key=int)
 
 
 def test_dataset_choice_is_honoured(tmp_path):
