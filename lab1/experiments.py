@@ -16,6 +16,7 @@ trains M independent networks at once, each exactly as it would train alone.
 rates); over anything that changes the network ("hidden", "activation", "init", "loss",
 "batch_size", ...) it runs one stacked fit per value. NumPy and the standard library only.
 """
+import ast
 import inspect
 import math
 import re
@@ -84,6 +85,30 @@ def check_bool(name, value):
 def check_epochs(name, value, dataset):
     """Epochs for dataset: value if a positive integer, DEFAULTS["epochs"][dataset] if None."""
     return DEFAULTS["epochs"][dataset] if value is None else check_int(name, value)
+
+
+def check_parameter_names(inputs):
+    """Reject parameters papermill injected that the notebook does not have.
+
+    papermill only warns about unknown names (a typo such as ``-p datset xor`` would
+    silently run the defaults). inputs: IPython's input history ``_ih``, in which the
+    cell papermill injects has the first line "# Parameters" and directly follows the
+    notebook's parameters cell. A plain Jupyter run has no injected cell: nothing to check.
+    """
+    for i, source in enumerate(inputs):
+        if i > 0 and source.split("\n", 1)[0].strip() == "# Parameters":
+            known, given = _assigned_names(inputs[i - 1]), _assigned_names(source)
+            unknown = sorted(given - known)
+            if unknown:
+                raise ValueError(f"unknown parameter {', '.join(unknown)}; this notebook's "
+                                 f"parameters are {', '.join(sorted(known))}")
+            return
+
+
+def _assigned_names(source):
+    """Names assigned at the top level of a cell's source."""
+    return {target.id for node in ast.parse(source).body if isinstance(node, ast.Assign)
+            for target in node.targets if isinstance(target, ast.Name)}
 
 
 def check_list(name, values, check, minimum_length=1):

@@ -12,9 +12,11 @@ Names from the library's registries ("relu", "mse", "adam", ...) are shown throu
 
 This is the only module of lab1 that imports matplotlib.
 """
+import base64
 import contextlib
 import io
 import os
+import sys
 import textwrap
 import warnings
 
@@ -109,6 +111,29 @@ def save(fig, path):
     with open(path, "wb") as f:
         f.write(previous)
     return path
+
+
+def show(fig, path=None):
+    """Display fig once in Jupyter as PNG (for the screen) and PDF (the report embeds this
+    vector version), and write the PNG to path when given. Each format is rendered once.
+    """
+    from IPython.display import display   # Jupyter only; the rest of the module works without it
+
+    rendered = {}
+    for fmt, metadata in (("png", {"Software": None}), ("pdf", {"CreationDate": None})):
+        buffer = io.BytesIO()
+        with style():
+            fig.savefig(buffer, format=fmt, metadata=metadata)
+        rendered[fmt] = buffer.getvalue()
+    if path is not None:
+        os.makedirs(os.path.dirname(os.fspath(path)) or ".", exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(rendered["png"])
+    sys.stdout.flush()   # text printed before the figure stays before it
+    display({"image/png": base64.b64encode(rendered["png"]).decode("ascii"),
+             "application/pdf": base64.b64encode(rendered["pdf"]).decode("ascii"),
+             "text/plain": f"<figure {os.path.basename(os.fspath(path)) if path else ''}>"},
+            metadata={"image/png": {"width": int(round(fig.get_figwidth() * 100))}}, raw=True)
 
 
 class LabFigure(Figure):

@@ -146,6 +146,20 @@ def test_bad_parameter_fails_clearly(name, parameter, value, tmp_path):
     assert "ValueError" in message and f"parameter {parameter}" in message
 
 
+def test_unknown_parameter_name_fails(tmp_path):
+    # papermill itself only warns about a misspelt name and runs the defaults
+    with pytest.raises(papermill.PapermillExecutionError) as failure:
+        execute("03_learning_rate.ipynb", tmp_path, quick=True, datset="xor")
+    message = str(failure.value)
+    assert "unknown parameter datset" in message and "dataset" in message
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: p.name)
+def test_plumbing_cell_rejects_unknown_parameter_names(path):
+    plumbing = nbformat.read(path, as_version=4).cells[1]
+    assert "ex.check_parameter_names(_ih)" in plumbing.source
+
+
 def test_results_print_every_test_point_once(tmp_path):
     """02: the TA's 'Iter i | Ground truth: y | prediction: p' line for every test point
     (two per printed line), and each logged epoch once."""

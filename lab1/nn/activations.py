@@ -8,7 +8,7 @@ class Sigmoid(Module):
     """sigma(x) = 1 / (1 + exp(-x)); sigma' = sigma (1 - sigma), from the cached output."""
 
     def forward(self, x):
-        # exp(-x) overflows for x < -709; clamped at x = -700, sigma stays below 1e-304 there
+        # exp(-x) overflows for x < -709; clamped at x = -700, sigma stays below 10**-304 there
         z = np.negative(x)
         np.minimum(z, 700.0, out=z)
         np.exp(z, out=z)
