@@ -4,6 +4,7 @@ The reference tests train the documented configurations in full (the CNN: one se
 20 epochs, about a second), so the accuracy the report states is the accuracy checked here.
 """
 import os
+import re
 import warnings
 from pathlib import Path
 from types import SimpleNamespace
@@ -19,7 +20,7 @@ from lab1 import reference as ref
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOK = REPO / "notebooks" / "06_extras.ipynb"
 HEADINGS = ("# Extra", "## Implement different optimizers", "## Implement different activation functions",
-            "## Implement convolutional layers")
+            "## Implement convolutional layers", "### Convolution on handwritten digits")
 
 
 @pytest.fixture(scope="module")
@@ -177,9 +178,21 @@ def test_notebook_runs_quick(tmp_path):
     assert not errors
     text = "\n".join(_texts(nb))
     for needle in ("Learning-rate selection", "optimizers at their chosen learning rates",
-                   "hidden activations", "CNN versus MLP", "def forward(self, x):"):
+                   "hidden activations", "CNN versus MLP", "```python\n# Conv2d.forward",
+                   "def forward(self, x):", "### Softmax for K classes"):
         assert needle in text
     assert " nan" not in text and "None" not in text
+    # the report is byte-identical across builds: no wall-clock times; numbers in the
+    # report's formats (no 9.9e-05, no course codes the reader would not know)
+    assert not re.search(r"\d s\b|seconds|per second", text), "wall-clock time in the report"
+    assert not re.search(r"\d(\.\d+)?e[-+]\d", text), "number in Python's e-notation"
+    assert "ECE421" not in text and not re.search(r"\d x \d", text)
+    assert not any("show_input" in c.metadata.get("tags", []) for c in nb.cells)
+    # the CNN's train-test gap is the difference of the two accuracies its table row shows
+    row = re.search(r"\| CNN \| [\d,]+ \| accuracy \| ([\d.]+)[^|]*\|[^|]*\| ([\d.]+)", text)
+    gap = re.search(r"gap is (-?[\d.]+) points for the CNN", text)
+    assert row and gap
+    assert float(gap.group(1)) == pytest.approx(float(row.group(1)) - float(row.group(2)), abs=1e-9)
     images = [o for c in nb.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
     assert len(images) >= 7 and all("application/pdf" in o.data for o in images)
 
@@ -194,3 +207,11 @@ def test_bad_parameter_fails_with_a_clear_message(tmp_path, name, value, allowed
         _run(tmp_path, quick=True, save_figures=False, **{name: value})
     assert info.value.ename == "ValueError"
     assert name in info.value.evalue and allowed in info.value.evalue
+
+
+def test_misspelt_parameter_is_rejected(tmp_path):
+    """papermill only warns about an unknown name; the notebook raises, naming its parameters."""
+    papermill = pytest.importorskip("papermill")
+    with pytest.raises(papermill.PapermillExecutionError) as info:
+        _run(tmp_path, quick=True, save_figures=False, digit_seeds=2)
+    assert "unknown parameter digit_seeds" in info.value.evalue and "digits_seeds" in info.value.evalue
