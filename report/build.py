@@ -49,6 +49,7 @@ import argparse
 import calendar
 import concurrent.futures
 import hashlib
+import importlib
 import json
 import multiprocessing
 import os
@@ -242,7 +243,7 @@ def execute_notebooks(notebooks: list[Path], executed_dir: Path, parameters: dic
                       workers: int, while_waiting=None):
     """Run the notebooks; returns the executed paths and what while_waiting() returned
     (called in this process while the kernels work, to overlap the PDF step's setup)."""
-    import papermill  # noqa: F401  (imported before forking, so workers start warm)
+    importlib.import_module("papermill")   # before forking, so the workers start warm
 
     executed_dir.mkdir(parents=True, exist_ok=True)
     for stale in [*executed_dir.glob("*.ipynb"), *executed_dir.glob("*.log")]:
@@ -590,7 +591,7 @@ def build(args) -> None:
         raise BuildError("error: xelatex not found: run `make tex` (Debian packages for the PDF)")
 
     def prepare():
-        import nbconvert.exporters  # noqa: F401  (slow import, done while kernels run)
+        importlib.import_module("nbconvert.exporters")   # a slow import, done while kernels run
         return {"mono_font": installed_font(MONO_FONTS),
                 "cjk_font": installed_font(CJK_FONTS) if has_tex_package("xeCJK.sty") else None}
 
