@@ -49,8 +49,7 @@ lint: setup
 # The TA's submission format: one zip named DL_LAB1_<ID>_<name>.zip with the PDF and the source.
 zip: report
 	rm -f "$(ZIP)"
-	$(PY) -m zipfile -c "$(ZIP)" report/lab1_report.pdf $$(git ls-files)
-	@echo "wrote $(ZIP)"
+	$(PY) report/submission.py "$(ZIP)" report/lab1_report.pdf
 
 clean:
 	rm -rf report/build figures/*.pdf figures/*.png .pytest_cache DL_LAB1_*.zip
