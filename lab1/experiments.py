@@ -466,6 +466,14 @@ def loss_text(value):
     return f"${value / 10 ** exponent:.2f} \\times 10^{{{exponent}}}$"
 
 
+def count(value):
+    """A whole number as the report writes counts in prose and tables: 1185 -> '1,185'.
+
+    (Epoch numbers in training logs stay raw, as the TA's format prints them.)
+    """
+    return f"{int(round(float(value))):,}"
+
+
 def percent(value, digits=1):
     """A fraction as the report writes percentages: 0.996 -> '99.6%', 1 -> '100.0%'."""
     if value is None or not math.isfinite(float(value)):
@@ -652,8 +660,8 @@ def summary_table(rows, value_header="value", validation=False, extra=None, osci
     for i, r in enumerate(rows):
         epochs = r["epochs_to_perfect"]
         if epochs.size:
-            span = f"{int(epochs.min())}–{int(epochs.max())}" if epochs.size > 1 else f"{int(epochs[0])}"
-            reach = f"{r['epochs_to_perfect_median']:.0f} ({span})" if epochs.size > 1 else span
+            span = f"{count(epochs.min())}–{count(epochs.max())}" if epochs.size > 1 else count(epochs[0])
+            reach = f"{count(r['epochs_to_perfect_median'])} ({span})" if epochs.size > 1 else span
         else:
             reach = "never"
         row = [_cell(r["value"]), *(str(cells[i]) for cells in extra.values()),
@@ -877,7 +885,7 @@ __all__ = [
     "build", "train", "select", "sweep", "summarize", "summary_table", "mean_std",
     "markdown_table", "best_linear_accuracy", "collapse_linear",
     "architecture_rows", "architecture_table", "DEFAULTS", "check_bool", "check_epochs",
-    "figures_dir", "source_listing", "sigmoid_saturation", "sci", "loss_text", "percent",
+    "figures_dir", "source_listing", "sigmoid_saturation", "sci", "loss_text", "percent", "count",
     "text_width", "column_widths", "table_room", "table_fits", "parse_pipe_tables",
     "init_formula", "INIT_FORMULAS",
 ]

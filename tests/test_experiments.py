@@ -397,3 +397,10 @@ def test_figures_dir_finds_the_repository(tmp_path, monkeypatch):
     elsewhere = tmp_path / "other"
     elsewhere.mkdir()
     assert ex.figures_dir(elsewhere) == elsewhere / "figures"
+
+
+def test_count_uses_thousands_separators():
+    assert ex.count(1185) == "1,185"
+    assert ex.count(5000.0) == "5,000"
+    assert ex.count(37) == "37"
+    assert ex.count(1007.5) == "1,008"
