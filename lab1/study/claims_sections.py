@@ -1,0 +1,249 @@
+"""Claims of particular report sections, built on lab1.study.claims (terms, grammar, Finals).
+
+Section 2 (one network per data set): generalizes, follows_diagonal, meets_requirement.
+Section 4.A learning rate: regions, loss_change, oscillation, one_label, stuck, speedup,
+plateau, fails_first. Section 4.B width: finds. Section 4.C no activation: line_bound,
+beats_lines. Each returns its sentence only when its condition holds, or the true one.
+"""
+import numpy as np
+
+from ..experiments import count, loss_text, percent
+from .claims import (DATASET_NAMES, FOLLOWS_DIAGONAL, GENERALIZATION_GAP, GENERALIZES,
+                     OSCILLATING, spread_text, capital, compare, every, listing, noun, spread_order,
+                     values_text, verb)
+
+# A sigmoid unit is "saturated" when its derivative sigma (1 - sigma) is below SATURATED;
+# training is "stuck" when the output unit is saturated on at least STUCK_SATURATED of the
+# points and the loss rose in fewer than STUCK_ROSE of the epochs (it barely moves).
+SATURATED = 0.01
+STUCK_SATURATED, STUCK_ROSE = 0.9, 0.05
+# A loss "left the plateau" of the constant output 0.5 (MSE 0.25) once it is below
+# PLATEAU_LOSS; a data set "starts on a long plateau" when it needs at least LONG_PLATEAU
+# times the epochs of the other to get there.
+PLATEAU_LOSS, LONG_PLATEAU = 0.2, 2.0
+
+# --------------------------------------------------------------------------- single network
+
+def generalizes(train_accuracy, val_accuracy, unseen="points it never saw"):
+    """'... the network generalizes to points it never saw' only when the validation
+    accuracy is at least GENERALIZES and within GENERALIZATION_GAP of the training accuracy."""
+    numbers = f"The validation accuracy ends at {percent(val_accuracy)} against {percent(train_accuracy)} in training"
+    gap = train_accuracy - val_accuracy
+    if val_accuracy >= GENERALIZES and gap <= GENERALIZATION_GAP:
+        return f"{numbers}: the network generalizes to {unseen}."
+    if train_accuracy < GENERALIZES:
+        return f"{numbers}: the network has not learned its training points, so there is nothing to generalize."
+    return (f"{numbers}, {percent(gap)} lower: the network does not generalize to {unseen} "
+            f"(it would need at least {percent(GENERALIZES, 0)}, within {percent(GENERALIZATION_GAP, 0)} "
+            "of the training accuracy).")
+
+
+def follows_diagonal(test_accuracy, points="test points"):
+    """The linear data's boundary 'follows the diagonal' x1 = x2 only when it classifies at
+    least FOLLOWS_DIAGONAL of the points as the diagonal does."""
+    if test_accuracy >= FOLLOWS_DIAGONAL:
+        return (f"The boundary follows the diagonal $x_1 = x_2$ that generated the labels: "
+                f"{percent(test_accuracy)} of the {points} lie on its side for their label.")
+    return (f"The boundary does not follow the diagonal $x_1 = x_2$ that generated the labels: "
+            f"only {percent(test_accuracy)} of the {points} are classified as the diagonal does.")
+
+
+def meets_requirement(accuracy, required=0.9, points="test points"):
+    """'Every test point is classified correctly' / 'x% ..., above/below the 90% the demo requires'."""
+    if accuracy == 1.0:
+        return f"Every one of the {points} is classified correctly, above the {percent(required, 0)} the demo requires."
+    side = "at or above" if accuracy >= required else "below"
+    return f"{percent(accuracy)} of the {points} are classified correctly, {side} the {percent(required, 0)} the demo requires."
+
+
+# --------------------------------------------------------------------------- linear classifiers
+
+def line_bound(bound, accuracies, networks="networks without hidden activations", points="XOR points"):
+    """A linear classifier 'cannot exceed the best line's X%': said with the networks' best,
+    and flagged if any network does exceed it (then it is not linear).
+
+    bound: the best accuracy any line reaches; accuracies: per-network finals (nan: diverged).
+    """
+    acc = np.asarray(accuracies, dtype=np.float64)
+    acc = acc[np.isfinite(acc)]
+    if not acc.size:
+        return f"No line classifies more than {percent(bound)} of the {points}; every one of the {networks} diverged."
+    above = int(np.sum(acc > bound + 1e-9))
+    if above:
+        return (f"{above} of the {acc.size} {networks} {verb(above, 'score')} above the best line's "
+                f"{percent(bound)}, which a linear classifier cannot: those networks are not linear.")
+    at = int(np.sum(np.isclose(acc, bound)))
+    where = f", {at} of them exactly at the bound" if at and bound < 1 else ""
+    if bound == 1.0:
+        reached = "and they get there" if acc.max() == 1.0 else "but none of them gets there"
+        return (f"A line separates the {points} (100.0% is possible), {reached}: the best of the "
+                f"{acc.size} {networks} ends at {percent(acc.max())}, the mean at {percent(acc.mean())}.")
+    return (f"No line classifies more than {percent(bound)} of the {points}, so the {acc.size} {networks} "
+            f"cannot exceed the best line's {percent(bound)}: the best ends at {percent(acc.max())}{where}.")
+
+
+def beats_lines(reference_name, reference, linear_name, linear, bound):
+    """'The reference networks beat every line ...' only when they score above the best
+    line's accuracy and above the linear networks by more than the seed spread."""
+    ref = np.asarray(reference, dtype=np.float64)
+    ref = ref[np.isfinite(ref)]
+    if not ref.size:
+        return None
+    order = spread_order(ref, linear)
+    if order > 0 and ref.mean() > bound:
+        return (f"The {reference_name} reach a mean of {spread_text(ref, percent)}, above the best "
+                f"line's {percent(bound)} and above the {linear_name} ({spread_text(linear, percent)}) by more "
+                "than the seed spread.")
+    if order > 0:
+        return (f"The {reference_name} ({spread_text(ref, percent)}) score above the {linear_name} "
+                f"({spread_text(linear, percent)}) by more than the seed spread, but not above the best "
+                f"line's {percent(bound)}.")
+    return compare(f"the {reference_name}", ref, f"the {linear_name}", linear, what="mean accuracy")
+
+
+# --------------------------------------------------------------------------- learning rate
+
+def regions(finals_by_value):
+    """Where the swept values stand against those that bring every seed to 100%.
+
+    Returns {"works": values at which every seed reaches 100%, "small": values below the
+    smallest of them, "large": above the largest, "between": failing values in between,
+    "fails": every value when none works (the other lists are then empty)}.
+    """
+    values = list(finals_by_value)
+    works = [v for v in values if finals_by_value[v].reached == finals_by_value[v].seeds]
+    if not works:
+        return dict(works=[], small=[], large=[], between=[], fails=values)
+    low, high = min(works), max(works)
+    return dict(works=works, small=[v for v in values if v < low], large=[v for v in values if v > high],
+                between=[v for v in values if low < v < high and v not in works], fails=[])
+
+
+def loss_change(start, end, constant_loss=None):
+    """'falls from 0.250 to 0.249 (still near 0.25, the loss of the constant output 0.5)',
+    'rises from ... to ...' or 'stays at ...'; constant_loss: that loss, if there is one."""
+    if loss_text(start) == loss_text(end):
+        text = f"stays at {loss_text(end)}"
+    else:
+        text = f"{'falls' if end < start else 'rises'} from {loss_text(start)} to {loss_text(end)}"
+    if constant_loss is not None and abs(end - constant_loss) < 0.08 * constant_loss:
+        text += f" (still near {loss_text(constant_loss)}, the loss of the constant output 0.5)"
+    return text
+
+
+def oscillation(rose_by_value, name):
+    """Which settings' loss oscillates: rose in at least OSCILLATING of the epochs.
+
+    rose_by_value: {value: mean share of epochs whose loss rose} (None: every run diverged).
+    """
+    known = {v: r for v, r in rose_by_value.items() if r is not None}
+    if not known:
+        return None
+    bumpy = [v for v, r in known.items() if r >= OSCILLATING]
+    steady = [v for v in known if v not in bumpy]
+    out = []
+    if bumpy:
+        out.append(f"At {values_text(name, bumpy)} the loss rose in at least {percent(OSCILLATING, 0)} "
+                   "of the epochs: it oscillates instead of descending.")
+    if steady:
+        out.append(f"At {values_text(name, steady)} the loss rose in fewer than {percent(OSCILLATING, 0)} "
+                   "of the epochs: there it mostly descends or stays flat rather than oscillating.")
+    return " ".join(out)
+
+
+def one_label(by_class, networks, share):
+    """'2 of 5 networks end predicting one label everywhere: 1 predicts label 0, scoring 52.4%,
+    and 1 predicts label 1, scoring 47.6%.' None when no network does.
+
+    by_class: {label: networks predicting only it}; share: {label: its share of the points}.
+    """
+    total = sum(by_class.values())
+    if not total:
+        return None
+    if networks == 1:
+        head = "The only network ends"
+    elif total == networks:
+        head = capital(every(networks, "network")) + " end"
+    else:
+        head = f"{total} of {noun(networks, 'network')} {verb(total, 'end')}"
+    groups = [(c, k) for c, k in sorted(by_class.items()) if k]
+    if len(groups) == 1:
+        c = groups[0][0]
+        return f"{head} predicting label {c} for every point, scoring {percent(share[c])}."
+    parts = [f"{k} {verb(k, 'predict')} label {c}, scoring {percent(share[c])}" for c, k in groups]
+    return f"{head} predicting one label for every point: {'; '.join(parts)}."
+
+
+def stuck(output_saturated, loss_rose):
+    """'training is stuck' only when the output unit is saturated on at least STUCK_SATURATED
+    of the points and the loss rose in fewer than STUCK_ROSE of the epochs."""
+    if loss_rose is None or output_saturated < STUCK_SATURATED or loss_rose >= STUCK_ROSE:
+        return None
+    return (f"The output unit is saturated ($\\sigma' < {SATURATED:g}$) on {percent(output_saturated)} "
+            "of the points, so almost no gradient flows back: training is stuck.")
+
+
+def speedup(slow_label, slow_median, fast_label, fast_median, step_ratio):
+    """'The median first epoch at 100% falls from 1,185 at lr = 0.5 to 120 at lr = 10: 9.9 times
+    fewer epochs for a 20 times larger step.' None unless the larger step is faster."""
+    if slow_median is None or fast_median is None or count(fast_median) == count(slow_median) \
+            or fast_median > slow_median:
+        return None
+    return (f"The median first epoch at 100% falls from {count(slow_median)} at {slow_label} to "
+            f"{count(fast_median)} at {fast_label}: {slow_median / fast_median:.1f} times fewer epochs "
+            f"for a {step_ratio:g} times larger step.")
+
+
+def plateau(epochs_below, epochs_run, label, level, constant_loss):
+    """How long the loss takes to leave the plateau of the constant output 0.5.
+
+    epochs_below: {dataset: median epochs until the loss is below level, None: never};
+    epochs_run: {dataset: epochs}. A data set 'starts on a long plateau' only when it needs
+    at least LONG_PLATEAU times the epochs of another.
+    """
+    parts = [f"{noun(e, 'epoch')} on {DATASET_NAMES.get(d, d)}" if e is not None else
+             f"more than the {count(epochs_run[d])} run on {DATASET_NAMES.get(d, d)}"
+             for d, e in epochs_below.items()]
+    text = (f"At {label} the loss needs a median of {listing(parts)} to fall below {level:g} (a network "
+            f"that outputs 0.5 everywhere has loss {constant_loss:.3g}).")
+    need = {d: (e if e is not None else np.inf) for d, e in epochs_below.items()}
+    slow = [d for d in need if all(need[d] >= LONG_PLATEAU * need[o] for o in need if o != d)]
+    if len(need) > 1 and slow:
+        text += (f" {capital(DATASET_NAMES.get(slow[0], slow[0]))} starts on a long plateau, where "
+                 "the gradient is small.")
+    return text
+
+
+def fails_first(works, name, hard="xor", easy="linear"):
+    """'On the linear data every seed reaches 100% at lr = 0.1, on XOR not: the small rates
+    fail on XOR first.' Only when every such rate is below all that work on the hard set.
+
+    works: {dataset: [values that bring every seed to 100%]}.
+    """
+    if hard not in works or easy not in works:
+        return None
+    only_easy = [v for v in works[easy] if v not in works[hard]]
+    if not only_easy or (works[hard] and max(only_easy) >= min(works[hard])):
+        return None
+    return (f"On {DATASET_NAMES[easy]} every seed reaches 100% at {values_text(name, only_easy)}, "
+            f"on {DATASET_NAMES[hard]} not: the small rates fail on {DATASET_NAMES[hard]} first.")
+
+
+# --------------------------------------------------------------------------- width
+
+def two_units(finals):
+    """XOR with 2 units per layer: representable, and how many seeds find such weights."""
+    k, n = finals.reached, finals.seeds
+    within = f" within {noun(finals.epochs, 'epoch')}" if finals.epochs else ""
+    if n == 1:
+        found = f"the only seed {'finds' if k else 'does not find'} such weights"
+    else:
+        found = ("every seed finds such weights" if k == n else f"none of the {n} seeds finds such weights"
+                 if k == 0 else f"{k} of the {n} seeds {verb(k, 'find')} such weights")
+    text = (f"Two lines can enclose the diagonal, so a 2-unit network can represent XOR, "
+            f"{'and' if k == n else 'but'} {found}{within} (mean accuracy {spread_text(finals.accuracy, percent)}).")
+    if k < n / 2:
+        starts = "every start here" if k == 0 else "most starts here"
+        text += (" With only two units each one has to end up in exactly the right place, and from "
+                 f"{starts} gradient descent settles on a plateau or in a poorer minimum first.")
+    return text
