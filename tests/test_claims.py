@@ -369,3 +369,54 @@ def test_two_units():
     assert "and every seed finds such weights" in every and "plateau" not in every
     one = s.two_units(finals([0.7], epochs=50))
     assert "the only seed does not find such weights within 50 epochs" in one
+
+
+# --------------------------------------------------------------------------- orders and Section 2 extras
+
+def test_faster_counts_seeds_first_then_epochs_beyond_the_spread():
+    mse = finals([1.0, 1.0, 1.0], first=[900, 1000, 1100])
+    bce = finals([1.0, 1.0, 1.0], first=[200, 250, 300])
+    assert c.faster("MSE", mse, "BCE", bce) == (
+        "With both, every seed reaches 100%; first epoch at 100% is lower for BCE than for MSE "
+        "(250 ± 41 against 1,000 ± 82), by more than the seed spread.")
+    close = c.faster("MSE", mse, "BCE", finals([1.0, 1.0, 1.0], first=[950, 1000, 1200]))
+    assert "within the seed spread" in close and "lower for" not in close
+    fewer = c.faster("MSE", finals([1.0, 0.5, 0.5], first=[100, NEVER, NEVER]), "BCE", bce)
+    assert fewer == "More seeds reach 100% with BCE (3 of 3) than with MSE (1 of 3)."
+    assert c.faster("a", finals([0.5]), "b", finals([0.7])) == "No seed reaches 100% with a or with b."
+
+
+def test_same_order():
+    assert c.same_order(["he", "normal", "xavier"], ["he", "normal", "xavier"], "the initial weight scales") \
+        == "The order is exactly the order of the initial weight scales."
+    assert "does not simply follow" in c.same_order(["normal", "he"], ["he", "normal"], "the scales")
+    assert c.same_order(["he"], ["he"], "the scales") is None
+    assert c.ordinal(1) == "1st" and c.ordinal(8) == "8th" and c.ordinal(12) == "12th" and c.ordinal(23) == "23rd"
+
+
+def test_plateau_start():
+    assert s.plateau_start(1200, 5000, 0.2, 0.25).startswith("It stays above 0.2 until epoch 1,200")
+    assert s.plateau_start(100, 5000, 0.2, 0.25) is None            # left it in the first 10%
+    assert "stays on the plateau" in s.plateau_start(None, 50, 0.2, 0.25)
+
+
+def test_typical_seed_answers_the_question():
+    # issue 10's case: seed 0 at 3,067, 8th of the 9 seeds that succeed, 1.9 times their median
+    firsts = {0: 3067, 1: 1600, 2: 1500, 3: 1400, 4: 1700, 5: 1650, 6: 1200, 7: 3500, 8: 1000, 9: NEVER}
+    text = s.typical_seed(0, firsts)
+    assert text == ("Seed 0 first reaches 100% at epoch 3,067, 8th of the 9 seeds that get there (9 of 10) "
+                    "and 1.9 times their median of 1,600 epochs: slower than most.")
+    assert s.typical_seed(5, firsts).endswith("a typical seed.")
+    assert s.typical_seed(8, firsts).endswith("faster than most.")
+    assert s.typical_seed(9, firsts) == "Seed 9 never reaches 100%, while 9 of the 10 seeds do."
+    assert s.typical_seed(0, {0: NEVER, 1: NEVER}) == "None of the 2 seeds reaches 100%, seed 0 included."
+    assert s.typical_seed(0, {0: 50, 1: NEVER}).startswith("Seed 0 is the only one of the 2 seeds")
+
+
+def test_near_boundary_grammar():
+    assert s.near_boundary([], 0.25) == "None of the test points is misclassified."
+    assert s.near_boundary([0.01], 0.25) == (
+        "The misclassified point lies within 0.0100 of the true boundary $x_1 = x_2$ (the median one of the "
+        "test points is 0.250 away): the network cannot yet tell it apart from the boundary.")
+    assert s.near_boundary([0.01, 0.02], 0.25).startswith("Both misclassified points lie within 0.0200")
+    assert s.near_boundary([0.01, 0.02, 0.005], 0.25).startswith("All 3 misclassified points lie")

@@ -76,6 +76,12 @@ def values_text(name, values):
     return f"{name} = {listing(value_text(v) for v in values)}"
 
 
+def ordinal(n):
+    """1 -> '1st', 2 -> '2nd', 11 -> '11th', 23 -> '23rd'."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 def ties(a, b, fmt=percent):
     """True when a and b read the same as the report prints them with fmt."""
     return fmt(a) == fmt(b)
@@ -373,3 +379,31 @@ def works_on_each(values_by_dataset, name, noun_of_value="setting"):
     if common:
         return text + f"; {values_text(name, common)} {verb(len(common), 'work')} on {where}."
     return text + f"; no {noun_of_value} works on {where}."
+
+
+# --------------------------------------------------------------------------- orders
+
+def faster(a_name, a, b_name, b):
+    """Which of two settings (Finals) reaches 100% sooner: by how many seeds get there first,
+    then by the first epochs of those that do (beyond the seed spread only)."""
+    if a.reached != b.reached:
+        (more, x), (fewer, y) = ((a_name, a), (b_name, b)) if a.reached > b.reached else ((b_name, b), (a_name, a))
+        return (f"More seeds reach 100% with {more} ({x.reached} of {x.seeds}) than with {fewer} "
+                f"({y.reached} of {y.seeds}).")
+    if a.reached == 0:
+        return f"No seed reaches 100% with {a_name} or with {b_name}."
+    first_a, first_b = (f.first_perfect[f.first_perfect > 0] for f in (a, b))
+    head = f"With both, {reach_phrase(a)}" if a.seeds == b.seeds else "As many seeds reach 100% with each"
+    sentence = compare(a_name, first_a, b_name, first_b, what="first epoch at 100%", fmt=count,
+                       higher_is_better=False)
+    return f"{head}; {sentence[0].lower()}{sentence[1:]}"
+
+
+def same_order(ranked, other, what):
+    """'The order is exactly the order of <what>' only when ranked (names best first, no ties)
+    and other (names in the order of the other measure) agree; else that it does not."""
+    if len(ranked) < 2:
+        return None
+    if list(ranked) == list(other):
+        return f"The order is exactly the order of {what}."
+    return f"The order does not simply follow {what}."

@@ -1,16 +1,17 @@
 """Claims of particular report sections, built on lab1.study.claims (terms, grammar, Finals).
 
-Section 2 (one network per data set): generalizes, follows_diagonal, meets_requirement.
+Section 2 (one network per data set): generalizes, follows_diagonal, meets_requirement,
+plateau_start, typical_seed, near_boundary.
 Section 4.A learning rate: regions, loss_change, oscillation, one_label, stuck, speedup,
-plateau, fails_first. Section 4.B width: finds. Section 4.C no activation: line_bound,
+plateau, fails_first. Section 4.B width: two_units. Section 4.C no activation: line_bound,
 beats_lines. Each returns its sentence only when its condition holds, or the true one.
 """
 import numpy as np
 
 from ..experiments import count, loss_text, percent
 from .claims import (DATASET_NAMES, FOLLOWS_DIAGONAL, GENERALIZATION_GAP, GENERALIZES,
-                     OSCILLATING, spread_text, capital, compare, every, listing, noun, spread_order,
-                     values_text, verb)
+                     OSCILLATING, capital, compare, every, listing, noun, ordinal, spread_order,
+                     spread_text, values_text, verb)
 
 # A sigmoid unit is "saturated" when its derivative sigma (1 - sigma) is below SATURATED;
 # training is "stuck" when the output unit is saturated on at least STUCK_SATURATED of the
@@ -54,6 +55,53 @@ def meets_requirement(accuracy, required=0.9, points="test points"):
         return f"Every one of the {points} is classified correctly, above the {percent(required, 0)} the demo requires."
     side = "at or above" if accuracy >= required else "below"
     return f"{percent(accuracy)} of the {points} are classified correctly, {side} the {percent(required, 0)} the demo requires."
+
+
+def plateau_start(epoch_below, epochs, level, constant_loss, share=0.1):
+    """'It stays above 0.2 until epoch 1,234 (...): training starts on a plateau ...' only when
+    the loss leaves the plateau after at least share of the epochs; None otherwise.
+    epoch_below: first epoch with the loss below level, None if never."""
+    if epoch_below is None:
+        return (f"The loss never falls below {level:g} in {noun(epochs, 'epoch')} (a network that outputs "
+                f"0.5 for every point has loss {constant_loss:.3g}): training stays on the plateau.")
+    if epoch_below <= share * epochs:
+        return None
+    return (f"It stays above {level:g} until epoch {count(epoch_below)} (a network that outputs 0.5 for "
+            f"every point has loss {constant_loss:.3g}): training starts on a plateau, where the gradient "
+            "is small, before the loss drops.")
+
+
+def typical_seed(seed, first_by_seed):
+    """Is the report's seed typical? Where its first epoch at 100% ranks among the seeds that
+    reach 100%, against their median. first_by_seed: {seed: first epoch or NEVER (-1)}."""
+    reached = {k: e for k, e in first_by_seed.items() if e > 0}
+    n = len(first_by_seed)
+    if seed not in reached:
+        return (f"Seed {seed} never reaches 100%, while {len(reached)} of the {n} seeds do."
+                if reached else f"None of the {n} seeds reaches 100%, seed {seed} included.")
+    order = sorted(reached.values())
+    rank, median = order.index(reached[seed]) + 1, float(np.median(order))
+    if len(reached) == 1:
+        return f"Seed {seed} is the only one of the {n} seeds that reaches 100% (epoch {count(reached[seed])})."
+    ratio = reached[seed] / median
+    verdict = ("a typical seed" if len(order) / 4 < rank <= 3 * len(order) / 4 + 0.5 else
+               "slower than most" if ratio > 1 else "faster than most")
+    return (f"Seed {seed} first reaches 100% at epoch {count(reached[seed])}, {ordinal(rank)} of the "
+            f"{len(reached)} seeds that get there ({len(reached)} of {n}) and {ratio:.1f} times their median "
+            f"of {count(median)} epochs: {verdict}.")
+
+
+def near_boundary(distances_wrong, typical_distance, points="test points"):
+    """'Both misclassified points lie within 0.0123 of the true boundary x1 = x2 (the median
+    one of the test points is 0.250 away) ...' or 'None of the test points is misclassified.'"""
+    k = len(distances_wrong)
+    if not k:
+        return f"None of the {points} is misclassified."
+    who = {1: "The misclassified point lies", 2: "Both misclassified points lie"}.get(
+        k, f"All {k} misclassified points lie")
+    return (f"{who} within {max(distances_wrong):.4f} of the true boundary $x_1 = x_2$ (the median "
+            f"one of the {points} is {typical_distance:.3f} away): the network cannot yet tell "
+            f"{'it' if k == 1 else 'them'} apart from the boundary.")
 
 
 # --------------------------------------------------------------------------- linear classifiers
