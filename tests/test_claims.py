@@ -6,6 +6,7 @@ import pytest
 
 from lab1.study import claims as c
 from lab1.study import claims_sections as s
+from lab1.study import wording as w
 from lab1.study.claims import Finals
 
 NEVER = c.NEVER
@@ -22,19 +23,19 @@ def finals(accuracy, first=None, epochs=100, **more):
 # --------------------------------------------------------------------------- grammar
 
 def test_grammar_follows_the_numbers():
-    assert c.noun(1, "seed") == "1 seed" and c.noun(2, "seed") == "2 seeds"
-    assert c.noun(1000, "epoch") == "1,000 epochs"
-    assert c.verb(1, "predict") == "predicts" and c.verb(2, "predict") == "predict"
-    assert c.verb(1, "reach") == "reaches" and c.verb(0, "reach") == "reach"
-    assert c.listing(["a"]) == "a" and c.listing("abc") == "a, b and c"
-    assert c.every(2, "seed") == "both seeds" and c.every(5, "seed") == "all 5 seeds"
-    assert c.values_text("lr", [0.1, 1.0, 10.0]) == "lr = 0.1, 1 and 10"
+    assert w.noun(1, "seed") == "1 seed" and w.noun(2, "seed") == "2 seeds"
+    assert w.noun(1000, "epoch") == "1,000 epochs"
+    assert w.verb(1, "predict") == "predicts" and w.verb(2, "predict") == "predict"
+    assert w.verb(1, "reach") == "reaches" and w.verb(0, "reach") == "reach"
+    assert w.listing(["a"]) == "a" and w.listing("abc") == "a, b and c"
+    assert w.every(2, "seed") == "both seeds" and w.every(5, "seed") == "all 5 seeds"
+    assert w.values_text("lr", [0.1, 1.0, 10.0]) == "lr = 0.1, 1 and 10"
 
 
 def test_ties_are_what_the_report_prints():
-    assert c.ties(0.9996, 1.0)                 # both print as 100.0%
-    assert not c.ties(0.994, 1.0)
-    assert c.ties(1185.4, 1185.0, c.count) and not c.ties(1186, 1185, c.count)
+    assert w.ties(0.9996, 1.0)                 # both print as 100.0%
+    assert not w.ties(0.994, 1.0)
+    assert w.ties(1185.4, 1185.0, c.count) and not w.ties(1186, 1185, c.count)
 
 
 # --------------------------------------------------------------------------- results
@@ -195,7 +196,7 @@ def test_no_gain_says_extra_units_add_nothing_only_when_true():
 # --------------------------------------------------------------------------- data sets
 
 def test_data_sets_are_named_only_when_run():
-    assert c.on_datasets(["xor"]) == "on XOR" and c.on_datasets(["xor", "linear"]) == "on XOR and the linear data"
+    assert w.on_datasets(["xor"]) == "on XOR" and w.on_datasets(["xor", "linear"]) == "on XOR and the linear data"
     assert c.works_on_each({"linear": [0.1, 1.0]}, "lr") is None
     both = c.works_on_each({"xor": [1.0, 10.0], "linear": [0.1, 1.0, 10.0]}, "lr", "learning rate")
     assert both == ("Every seed reaches 100% training accuracy at lr = 1 and 10 on XOR and at lr = 0.1, 1 "
@@ -391,7 +392,7 @@ def test_same_order():
         == "The order is exactly the order of the initial weight scales."
     assert "does not simply follow" in c.same_order(["normal", "he"], ["he", "normal"], "the scales")
     assert c.same_order(["he"], ["he"], "the scales") is None
-    assert c.ordinal(1) == "1st" and c.ordinal(8) == "8th" and c.ordinal(12) == "12th" and c.ordinal(23) == "23rd"
+    assert w.ordinal(1) == "1st" and w.ordinal(8) == "8th" and w.ordinal(12) == "12th" and w.ordinal(23) == "23rd"
 
 
 def test_plateau_start():
@@ -420,3 +421,16 @@ def test_near_boundary_grammar():
         "test points is 0.250 away): the network cannot yet tell it apart from the boundary.")
     assert s.near_boundary([0.01, 0.02], 0.25).startswith("Both misclassified points lie within 0.0200")
     assert s.near_boundary([0.01, 0.02, 0.005], 0.25).startswith("All 3 misclassified points lie")
+
+
+def test_finals_of_results_records():
+    runs = [dict(train_accuracy=1.0, train_loss=0.01, val_accuracy=None, test_accuracy=None,
+                 first_perfect_epoch=12, diverged=False, epochs=100),
+            dict(train_accuracy=None, train_loss=None, val_accuracy=None, test_accuracy=None,
+                 first_perfect_epoch=None, diverged=True, epochs=40)]
+    f = Finals.of_runs(runs)
+    assert f.seeds == 2 and f.reached == 1 and f.diverged.tolist() == [False, True]
+    assert f.val_accuracy is None and f.epochs == 100 and f.mean() == 1.0
+    assert c.reach(f) == "1 of 2 seeds reaches 100% training accuracy within 100 epochs."
+    with pytest.raises(ValueError, match="no runs"):
+        Finals.of_runs([])

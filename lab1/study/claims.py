@@ -20,6 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..experiments import count, mean_std, percent
+from .wording import (DATASET_NAMES, capital, every, listing, noun, ties, value_text, values_text,
+                      verb)
 
 # --------------------------------------------------------------------------- terms
 # One definition of each term a finding uses; every notebook reads these.
@@ -37,58 +39,7 @@ FOLLOWS_DIAGONAL = 0.95
 # One variant "beats" another when its mean exceeds the other's by more than the seed
 # spread: the larger of the two population standard deviations over seeds.
 
-DATASET_NAMES = {"xor": "XOR", "linear": "the linear data"}
-NEVER = -1
-
-
-# --------------------------------------------------------------------------- grammar
-
-def noun(n, singular, plural=None):
-    """'1 seed', '2 seeds', '1,000 epochs' (plural defaults to singular + 's')."""
-    return f"{count(n)} {singular if n == 1 else plural or singular + 's'}"
-
-
-def verb(n, base, third=None):
-    """The present tense agreeing with n subjects: verb(1, 'reach') -> 'reaches'."""
-    if n != 1:
-        return base
-    return third or (base + "es" if base.endswith(("s", "sh", "ch", "x")) else base + "s")
-
-
-def listing(items):
-    """'a', 'a and b', 'a, b and c'."""
-    items = [str(i) for i in items]
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def every(n, singular, plural=None):
-    """'both seeds' for 2, 'all 5 seeds' for more (lower case)."""
-    return "both " + (plural or singular + "s") if n == 2 else f"all {noun(n, singular, plural)}"
-
-
-def value_text(value):
-    """A swept value as prose writes it: 0.1 -> '0.1', 1.0 -> '1', 4 -> '4'."""
-    return f"{value:g}" if isinstance(value, (float, np.floating)) else str(value)
-
-
-def values_text(name, values):
-    """'lr = 0.1', 'lr = 0.1, 1 and 10', '$h$ = 2 and 4': the variable named once."""
-    return f"{name} = {listing(value_text(v) for v in values)}"
-
-
-def ordinal(n):
-    """1 -> '1st', 2 -> '2nd', 11 -> '11th', 23 -> '23rd'."""
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
-def ties(a, b, fmt=percent):
-    """True when a and b read the same as the report prints them with fmt."""
-    return fmt(a) == fmt(b)
-
-
-def capital(text):
-    return text[:1].upper() + text[1:]
+NEVER = -1        # lab1.train.NEVER: the first-perfect or divergence epoch of "never"
 
 
 # --------------------------------------------------------------------------- results
@@ -141,6 +92,26 @@ class Finals:
                    diverged=diverged, loss=history.final_loss,
                    val_accuracy=None if np.isnan(val).all() else val, loss_rose=rose,
                    epochs=int(history.epochs))
+
+    @classmethod
+    def of_runs(cls, runs):
+        """Finals of run records of the results document (lab1.study.results: one dict per
+        seed with train_accuracy, train_loss, val_accuracy, test_accuracy, first_perfect_epoch,
+        diverged, epochs; null for nan or never), so a batch run's JSON can be re-checked."""
+        runs = list(runs)
+        if not runs:
+            raise ValueError("Finals.of_runs: no runs given")
+
+        def column(key):
+            values = [r.get(key) for r in runs]
+            return None if all(v is None for v in values) else \
+                np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+        return cls(accuracy=column("train_accuracy"), loss=column("train_loss"),
+                   val_accuracy=column("val_accuracy"), test_accuracy=column("test_accuracy"),
+                   first_perfect=[NEVER if r.get("first_perfect_epoch") is None else r["first_perfect_epoch"]
+                                  for r in runs],
+                   diverged=[bool(r.get("diverged")) for r in runs],
+                   epochs=max(int(r["epochs"]) for r in runs))
 
     @property
     def seeds(self):
@@ -356,11 +327,6 @@ def no_gain(values_by_setting, what):
 
 
 # --------------------------------------------------------------------------- data sets
-
-def on_datasets(names):
-    """'on XOR', 'on the linear data', 'on XOR and the linear data': only those run."""
-    return "on " + listing(DATASET_NAMES.get(n, n) for n in names)
-
 
 def works_on_each(values_by_dataset, name, noun_of_value="setting"):
     """Which values bring every seed to 100% on each data set, and on all of them.

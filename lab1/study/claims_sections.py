@@ -9,9 +9,9 @@ beats_lines. Each returns its sentence only when its condition holds, or the tru
 import numpy as np
 
 from ..experiments import count, loss_text, percent
-from .claims import (DATASET_NAMES, FOLLOWS_DIAGONAL, GENERALIZATION_GAP, GENERALIZES,
-                     OSCILLATING, capital, compare, every, listing, noun, ordinal, spread_order,
-                     spread_text, values_text, verb)
+from .claims import (FOLLOWS_DIAGONAL, GENERALIZATION_GAP, GENERALIZES, OSCILLATING, compare,
+                     spread_order, spread_text)
+from .wording import DATASET_NAMES, capital, every, listing, noun, ordinal, values_text, verb
 
 # A sigmoid unit is "saturated" when its derivative sigma (1 - sigma) is below SATURATED;
 # training is "stuck" when the output unit is saturated on at least STUCK_SATURATED of the
