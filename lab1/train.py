@@ -1,6 +1,5 @@
 """fit(): the training loop. The trainer owns the data and the history; the model sees batches."""
 import contextlib
-import math
 import os
 import signal
 import sys
