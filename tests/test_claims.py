@@ -1,8 +1,11 @@
 """Claims on hand-made results: each where it holds, where it does not, and on ties."""
-from types import SimpleNamespace
+import warnings
 
 import numpy as np
 import pytest
+
+from lab1 import data, nn
+from lab1.train import fit
 
 from lab1.study import claims as c
 from lab1.study import claims_sections as s
@@ -49,22 +52,22 @@ def test_finals_infer_divergence_and_check_lengths():
         Finals(accuracy=[1, 1, 1], first_perfect=[1, 2])
 
 
-def test_finals_of_a_history_reads_the_final_values():
-    loss = np.array([[0.3, 0.3], [0.2, 0.4], [0.25, np.nan], [0.1, np.nan]])
-    history = SimpleNamespace(loss=loss, final_accuracy=np.array([1.0, np.nan]),
-                              final_loss=np.array([0.05, np.nan]),
-                              final_val_accuracy=np.array([np.nan, np.nan]),
-                              first_perfect_epoch=np.array([4, NEVER]),
-                              diverged_epoch=np.array([NEVER, 3]), epochs=4)
+def test_finals_of_a_history_reads_the_returned_models():
+    x, y = data.generate_XOR_easy()
+    model = nn.mlp([2, 4, 4, 1], activation="identity", output="identity", rng=[0, 1, 2], models=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        # the third model's step is far too large: it diverges
+        history = fit(model, x, y, optimizer="sgd", lr=np.array([0.1, 0.1, 10.0]), epochs=30)
+    assert history.diverged_epoch[2] != NEVER
     f = Finals.of(history)
-    assert f.seeds == 2 and f.reached == 1 and f.diverged.tolist() == [False, True]
-    assert f.val_accuracy is None                         # no validation data
-    assert f.loss_rose[0] == pytest.approx(1 / 3) and np.isnan(f.loss_rose[1])
-    single = SimpleNamespace(loss=np.array([0.3, 0.2]), final_accuracy=0.5, final_loss=0.2,
-                             final_val_accuracy=0.75, first_perfect_epoch=NEVER,
-                             diverged_epoch=NEVER, epochs=2)
-    one = Finals.of(single)
-    assert one.seeds == 1 and one.val_accuracy.tolist() == [0.75] and one.loss_rose.tolist() == [0.0]
+    assert f.seeds == 3 and f.epochs == 30
+    assert f.diverged.tolist() == (history.diverged_epoch != NEVER).tolist()
+    np.testing.assert_array_equal(f.accuracy, history.final_accuracies)
+    assert f.val_accuracy is None                          # no validation data
+    rose = (np.diff(history.loss[:, 0]) > 0).mean()
+    assert f.loss_rose[0] == pytest.approx(rose)
+    assert all(np.isnan(f.loss_rose[f.diverged]))
 
 
 # --------------------------------------------------------------------------- reaching 100%

@@ -79,19 +79,18 @@ class Finals:
 
     @classmethod
     def of(cls, history):
-        """Finals of a History (stacked or single): its final_* values, first_perfect_epoch,
-        diverged_epoch, and the share of epochs whose loss rose."""
+        """Finals of a lab1.train.History (any number of models): its final_* values (the
+        models as returned), first_perfect_epoch, diverged_epoch, and the share of epochs
+        whose loss rose (computed on the loss curve, (epochs, M))."""
         loss = np.asarray(history.loss, dtype=np.float64)
-        loss = loss[:, None] if loss.ndim == 1 else loss
-        diverged = np.atleast_1d(np.asarray(history.diverged_epoch)) != NEVER
+        diverged = np.asarray(history.diverged_epoch) != NEVER
         with np.errstate(invalid="ignore"):
             rose = (np.diff(loss, axis=0) > 0).mean(axis=0) if len(loss) > 1 else np.zeros(loss.shape[1])
-        rose = np.where(diverged, np.nan, rose)
-        val = np.atleast_1d(np.asarray(history.final_val_accuracy, dtype=np.float64))
-        return cls(accuracy=history.final_accuracy, first_perfect=history.first_perfect_epoch,
-                   diverged=diverged, loss=history.final_loss,
-                   val_accuracy=None if np.isnan(val).all() else val, loss_rose=rose,
-                   epochs=int(history.epochs))
+        val = np.asarray(history.final_val_accuracies, dtype=np.float64)
+        return cls(accuracy=history.final_accuracies, first_perfect=history.first_perfect_epoch,
+                   diverged=diverged, loss=history.final_losses,
+                   val_accuracy=val if val.size and not np.isnan(val).all() else None,
+                   loss_rose=np.where(diverged, np.nan, rose), epochs=int(history.epochs))
 
     @classmethod
     def of_runs(cls, runs):
