@@ -437,3 +437,14 @@ def test_finals_of_results_records():
     assert c.reach(f) == "1 of 2 seeds reaches 100% training accuracy within 100 epochs."
     with pytest.raises(ValueError, match="no runs"):
         Finals.of_runs([])
+
+
+def test_cite_and_one_label_where():
+    assert w.cite("A holds.", "Table @tbl:x") == "A holds (Table @tbl:x)."
+    assert w.cite("A holds.", "Table @tbl:x", "Figure @fig:y") == "A holds (Table @tbl:x; Figure @fig:y)."
+    assert w.cite(None, "Table @tbl:x") is None and w.cite("A.") == "A."
+    text = s.one_label({0: 4, 1: 3}, 10, {0: 0.524, 1: 0.476}, where="lr = 50 and 100")
+    assert text == ("At lr = 50 and 100, 7 of 10 networks end predicting one label for every point: "
+                    "4 predict label 0, scoring 52.4%; 3 predict label 1, scoring 47.6%.")
+    assert s.one_label({0: 2, 1: 0}, 2, {0: 0.5, 1: 0.5}, where="lr = 100").startswith(
+        "At lr = 100, both networks end predicting label 0")

@@ -199,21 +199,23 @@ def oscillation(rose_by_value, name):
     return " ".join(out)
 
 
-def one_label(by_class, networks, share):
-    """'2 of 5 networks end predicting one label everywhere: 1 predicts label 0, scoring 52.4%,
-    and 1 predicts label 1, scoring 47.6%.' None when no network does.
+def one_label(by_class, networks, share, where=None):
+    """'2 of 5 networks end predicting one label for every point: 1 predicts label 0, scoring
+    52.4%; 1 predicts label 1, scoring 47.6%.' None when no network does.
 
-    by_class: {label: networks predicting only it}; share: {label: its share of the points}.
+    by_class: {label: networks predicting only it}; networks: how many there are; share:
+    {label: its share of the points}; where: e.g. 'lr = 50 and 100', said first.
     """
     total = sum(by_class.values())
     if not total:
         return None
     if networks == 1:
-        head = "The only network ends"
+        head = "the only network ends"
     elif total == networks:
-        head = capital(every(networks, "network")) + " end"
+        head = every(networks, "network") + " end"
     else:
         head = f"{total} of {noun(networks, 'network')} {verb(total, 'end')}"
+    head = f"At {where}, {head}" if where else capital(head)
     groups = [(c, k) for c, k in sorted(by_class.items()) if k]
     if len(groups) == 1:
         c = groups[0][0]

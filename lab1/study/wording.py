@@ -63,3 +63,12 @@ def capital(text):
 def on_datasets(names):
     """'on XOR', 'on the linear data', 'on XOR and the linear data': only those run."""
     return "on " + listing(DATASET_NAMES.get(n, n) for n in names)
+
+
+def cite(sentence, *refs):
+    """The sentence citing refs before its final full stop: cite('A holds.', 'Table @tbl:x')
+    -> 'A holds (Table @tbl:x).' None stays None, so a claim that says nothing stays silent."""
+    if sentence is None or not refs:
+        return sentence
+    body = sentence[:-1] if sentence.endswith(".") else sentence
+    return f"{body} ({'; '.join(refs)})."
