@@ -448,3 +448,7 @@ def test_cite_and_one_label_where():
                     "4 predict label 0, scoring 52.4%; 3 predict label 1, scoring 47.6%.")
     assert s.one_label({0: 2, 1: 0}, 2, {0: 0.5, 1: 0.5}, where="lr = 100").startswith(
         "At lr = 100, both networks end predicting label 0")
+
+
+def test_cite_joins_a_closing_parenthesis():
+    assert w.cite("A is higher (5% against 3%).", "Figure @fig:x") == "A is higher (5% against 3%; Figure @fig:x)."

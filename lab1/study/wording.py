@@ -67,8 +67,11 @@ def on_datasets(names):
 
 def cite(sentence, *refs):
     """The sentence citing refs before its final full stop: cite('A holds.', 'Table @tbl:x')
-    -> 'A holds (Table @tbl:x).' None stays None, so a claim that says nothing stays silent."""
+    -> 'A holds (Table @tbl:x).'; a sentence ending in a parenthesis takes them inside it.
+    None stays None, so a claim that says nothing stays silent."""
     if sentence is None or not refs:
         return sentence
     body = sentence[:-1] if sentence.endswith(".") else sentence
+    if body.endswith(")"):
+        return f"{body[:-1]}; {'; '.join(refs)})."
     return f"{body} ({'; '.join(refs)})."
