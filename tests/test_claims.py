@@ -300,10 +300,11 @@ def test_loss_change():
 
 
 def test_oscillation_uses_one_threshold():
-    text = s.oscillation({10.0: s.OSCILLATING, 20.0: 0.29, 50.0: None}, "lr")
-    assert text == ("At lr = 10 the loss rose in at least 30% of the epochs: it oscillates instead of "
-                    "descending. At lr = 20 the loss rose in fewer than 30% of the epochs: there it mostly "
-                    "descends or stays flat rather than oscillating.")
+    text = s.oscillation({10.0: s.OSCILLATING, 20.0: 0.29, 30.0: 0.1, 50.0: None}, "lr", "learning rate")
+    assert text == ("At lr = 10 the loss rose in at least 30% of the epochs: it oscillates. At the other 2 "
+                    "learning rates it rose in fewer than 30%: it mostly descends or stays flat.")
+    assert s.oscillation({10.0: 0.5, 20.0: 0.4}, "lr") == (
+        "At lr = 10 and 20 the loss rose in at least 30% of the epochs: it oscillates.")
     assert s.oscillation({1.0: 0.0}, "lr").startswith("At lr = 1 the loss rose in fewer than")
     assert s.oscillation({1.0: None}, "lr") is None
     assert s.OSCILLATING == c.OSCILLATING
@@ -340,15 +341,17 @@ def test_speedup_only_when_faster():
 
 def test_plateau_long_only_against_another_data_set():
     text = s.plateau({"xor": 1200, "linear": 150}, {"xor": 5000, "linear": 2000}, "lr = 1", 0.2, 0.25)
-    assert text == ("At lr = 1 the loss needs a median of 1,200 epochs on XOR and 150 epochs on the linear "
-                    "data to fall below 0.2 (a network that outputs 0.5 everywhere has loss 0.25). XOR "
-                    "starts on a long plateau, where the gradient is small.")
+    assert text == ("At lr = 1 the loss falls below 0.2 (a network that outputs 0.5 everywhere has loss 0.25) "
+                    "after a median of 1,200 epochs on XOR and after a median of 150 epochs on the linear data. "
+                    "XOR starts on a long plateau, where the gradient is small.")
     close = s.plateau({"xor": 200, "linear": 150}, {"xor": 5000, "linear": 2000}, "lr = 1", 0.2, 0.25)
     assert "long plateau" not in close
     alone = s.plateau({"xor": 1200}, {"xor": 5000}, "lr = 1", 0.2, 0.25)
     assert "long plateau" not in alone and "linear" not in alone
     never = s.plateau({"xor": None, "linear": 150}, {"xor": 100, "linear": 100}, "lr = 1", 0.2, 0.25)
-    assert "more than the 100 run on XOR" in never and "XOR starts on a long plateau" in never
+    assert "not for every seed within 100 epochs on XOR" in never and "XOR starts on a long plateau" in never
+    neither = s.plateau({"xor": None, "linear": None}, {"xor": 100, "linear": 100}, "lr = 1", 0.2, 0.25)
+    assert "long plateau" not in neither
 
 
 def test_fails_first():

@@ -179,24 +179,26 @@ def loss_change(start, end, constant_loss=None):
     return text
 
 
-def oscillation(rose_by_value, name):
+def oscillation(rose_by_value, name, noun_of_value="setting"):
     """Which settings' loss oscillates: rose in at least OSCILLATING of the epochs.
 
-    rose_by_value: {value: mean share of epochs whose loss rose} (None: every run diverged).
+    rose_by_value: {value: mean share of epochs whose loss rose} (None: every run diverged);
+    name: the variable as prose writes it ('lr'); noun_of_value: it in words ('learning rate').
     """
     known = {v: r for v, r in rose_by_value.items() if r is not None}
     if not known:
         return None
     bumpy = [v for v, r in known.items() if r >= OSCILLATING]
     steady = [v for v in known if v not in bumpy]
-    out = []
-    if bumpy:
-        out.append(f"At {values_text(name, bumpy)} the loss rose in at least {percent(OSCILLATING, 0)} "
-                   "of the epochs: it oscillates instead of descending.")
+    limit = percent(OSCILLATING, 0)
+    if not bumpy:
+        return (f"At {values_text(name, steady)} the loss rose in fewer than {limit} of the epochs: it "
+                "mostly descends or stays flat rather than oscillating.")
+    text = f"At {values_text(name, bumpy)} the loss rose in at least {limit} of the epochs: it oscillates."
     if steady:
-        out.append(f"At {values_text(name, steady)} the loss rose in fewer than {percent(OSCILLATING, 0)} "
-                   "of the epochs: there it mostly descends or stays flat rather than oscillating.")
-    return " ".join(out)
+        text += (f" At the other {noun(len(steady), noun_of_value)} it rose in fewer than {limit}: it "
+                 "mostly descends or stays flat.")
+    return text
 
 
 def one_label(by_class, networks, share, where=None):
@@ -247,18 +249,23 @@ def speedup(slow_label, slow_median, fast_label, fast_median, step_ratio):
 def plateau(epochs_below, epochs_run, label, level, constant_loss):
     """How long the loss takes to leave the plateau of the constant output 0.5.
 
-    epochs_below: {dataset: median epochs until the loss is below level, None: never};
-    epochs_run: {dataset: epochs}. A data set 'starts on a long plateau' only when it needs
-    at least LONG_PLATEAU times the epochs of another.
+    epochs_below: {dataset: median epochs until the loss is below level, None when some seed
+    never got there}; epochs_run: {dataset: epochs}. A data set 'starts on a long plateau'
+    only when it needs at least LONG_PLATEAU times the epochs of every other data set (or
+    never gets there where the others do).
     """
-    parts = [f"{noun(e, 'epoch')} on {DATASET_NAMES.get(d, d)}" if e is not None else
-             f"more than the {count(epochs_run[d])} run on {DATASET_NAMES.get(d, d)}"
+    parts = [f"after a median of {noun(e, 'epoch')} on {DATASET_NAMES.get(d, d)}" if e is not None else
+             f"not for every seed within {noun(epochs_run[d], 'epoch')} on {DATASET_NAMES.get(d, d)}"
              for d, e in epochs_below.items()]
-    text = (f"At {label} the loss needs a median of {listing(parts)} to fall below {level:g} (a network "
-            f"that outputs 0.5 everywhere has loss {constant_loss:.3g}).")
-    need = {d: (e if e is not None else np.inf) for d, e in epochs_below.items()}
-    slow = [d for d in need if all(need[d] >= LONG_PLATEAU * need[o] for o in need if o != d)]
-    if len(need) > 1 and slow:
+    text = (f"At {label} the loss falls below {level:g} (a network that outputs 0.5 everywhere has loss "
+            f"{constant_loss:.3g}) {listing(parts)}.")
+
+    def slower(d, other):
+        mine, theirs = epochs_below[d], epochs_below[other]
+        return theirs is not None and (mine is None or mine >= LONG_PLATEAU * theirs)
+    slow = [d for d in epochs_below if len(epochs_below) > 1
+            and all(slower(d, o) for o in epochs_below if o != d)]
+    if slow:
         text += (f" {capital(DATASET_NAMES.get(slow[0], slow[0]))} starts on a long plateau, where "
                  "the gradient is small.")
     return text
