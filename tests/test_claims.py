@@ -438,6 +438,8 @@ def test_finals_of_results_records():
     assert f.seeds == 2 and f.reached == 1 and f.diverged.tolist() == [False, True]
     assert f.val_accuracy is None and f.epochs == 100 and f.mean() == 1.0
     assert c.reach(f) == "1 of 2 seeds reaches 100% training accuracy within 100 epochs."
+    gone = Finals.of_runs([dict(runs[1], seed=0), dict(runs[1], seed=1)])     # every run diverged
+    assert gone.seeds == 2 and gone.mean() is None and gone.diverged_count == 2
     with pytest.raises(ValueError, match="no runs"):
         Finals.of_runs([])
 

@@ -101,11 +101,12 @@ class Finals:
         if not runs:
             raise ValueError("Finals.of_runs: no runs given")
 
-        def column(key):
+        def column(key, optional=True):
             values = [r.get(key) for r in runs]
-            return None if all(v is None for v in values) else \
-                np.array([np.nan if v is None else v for v in values], dtype=np.float64)
-        return cls(accuracy=column("train_accuracy"), loss=column("train_loss"),
+            if optional and all(v is None for v in values):
+                return None                      # e.g. no validation data
+            return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+        return cls(accuracy=column("train_accuracy", optional=False), loss=column("train_loss", optional=False),
                    val_accuracy=column("val_accuracy"), test_accuracy=column("test_accuracy"),
                    first_perfect=[NEVER if r.get("first_perfect_epoch") is None else r["first_perfect_epoch"]
                                   for r in runs],
