@@ -193,6 +193,8 @@ def test_no_gain_says_extra_units_add_nothing_only_when_true():
     same = c.no_gain({"$h$ = 2": [0.97, 0.99], "$h$ = 8": [0.98, 0.99], "$h$ = 32": [0.96, 0.98]},
                      "validation accuracy")
     assert same == "No setting after $h$ = 2 raises the validation accuracy above it by more than the seed spread."
+    assert c.no_gain({"$h$ = 1": [0.9], "$h$ = 2": [0.9]}, "validation accuracy", "width").startswith(
+        "No width after $h$ = 1 raises")
     assert c.no_gain({"$h$ = 2": [0.9]}, "validation accuracy") is None
 
 
@@ -324,10 +326,11 @@ def test_one_label_grammar():
 
 
 def test_stuck():
-    assert "training is stuck" in s.stuck(0.95, 0.01)
-    assert s.stuck(0.95, 0.2) is None          # the loss still moves
-    assert s.stuck(0.5, 0.0) is None           # the output unit is not saturated
-    assert s.stuck(0.95, None) is None
+    assert "training is stuck" in s.stuck(0.95, 0.01, 0.524)
+    assert s.stuck(0.95, 0.01, 1.0) is None    # right everywhere: a confident network, not a stuck one
+    assert s.stuck(0.95, 0.2, 0.5) is None     # the loss still moves
+    assert s.stuck(0.5, 0.0, 0.5) is None      # the output unit is not saturated
+    assert s.stuck(0.95, None, 0.5) is None
 
 
 def test_speedup_only_when_faster():
@@ -457,3 +460,14 @@ def test_cite_and_one_label_where():
 
 def test_cite_joins_a_closing_parenthesis():
     assert w.cite("A is higher (5% against 3%).", "Figure @fig:x") == "A is higher (5% against 3%; Figure @fig:x)."
+
+
+def test_trend_with_a_tolerance_reads_near_values_as_the_same():
+    points = [("$h$ = 2", 1007), ("$h$ = 4", 1008), ("$h$ = 8", 658), ("$h$ = 16", 357)]
+    exact = c.trend(points, "the median", "width", c.count)
+    assert exact.startswith("The median does not change in one direction with width: it rises from 1,007")
+    about = c.trend(points, "the median", "width", c.count, tolerance=0.05)
+    assert about == ("The median does not change in one direction with width: it stays at about 1,007 from "
+                     "$h$ = 2 to $h$ = 4 and falls from 1,008 ($h$ = 4) to 357 ($h$ = 16).")
+    assert c.direction(points[1:], c.count, tolerance=0.05) == "falls"
+    assert c.trend([("a", 100), ("b", 103)], "it", "x", c.count, tolerance=0.05) == "It is about the same at every x, 100."

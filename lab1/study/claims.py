@@ -209,44 +209,51 @@ def ranking(scores, what, fmt=percent, higher_is_better=True):
             f"{fmt(scores[worst])}, by {who(worst_group)}.")
 
 
-def trend(points, what, step, fmt=percent):
+def trend(points, what, step, fmt=percent, tolerance=0.0):
     """How a measure changes along a swept variable: 'falls with every step' only when it does.
 
     points: [(label, value)] in sweep order (values None are left out); what: 'the median';
-    step: the variable, e.g. 'width'. Values that read the same under fmt count as equal.
+    step: the variable, e.g. 'width'. Two values are equal when they read the same under
+    fmt, or (tolerance > 0) differ by at most that share of the larger: then a stretch
+    'stays at about' its first value.
     """
     points = [(x, y) for x, y in points if y is not None]
     if len(points) < 2:
         return None
     moves = []          # [direction, first index, last index] of each monotone stretch
     for i in range(1, len(points)):
-        a, b = points[i - 1][1], points[i][1]
-        way = "stays" if ties(a, b, fmt) else ("rises" if b > a else "falls")
+        way = _step(points[i - 1][1], points[i][1], fmt, tolerance)
         if moves and moves[-1][0] == way:
             moves[-1][2] = i
         else:
             moves.append([way, i - 1, i])
+    about = "about " if tolerance else ""
 
     def at(i):
         return f"{fmt(points[i][1])} ({points[i][0]})"
     if len(moves) == 1:
         way = moves[0][0]
         if way == "stays":
-            return f"{capital(what)} is the same at every {step}, {fmt(points[0][1])}."
+            return f"{capital(what)} is {about}the same at every {step}, {fmt(points[0][1])}."
         return f"{capital(what)} {way} with every step in {step}, from {at(0)} to {at(len(points) - 1)}."
     parts = []
     for way, i, j in moves:
-        parts.append(f"stays at {fmt(points[i][1])} from {points[i][0]} to {points[j][0]}"
+        parts.append(f"stays at {about}{fmt(points[i][1])} from {points[i][0]} to {points[j][0]}"
                      if way == "stays" else f"{way} from {at(i)} to {at(j)}")
     return f"{capital(what)} does not change in one direction with {step}: it {listing(parts)}."
 
 
-def direction(points, fmt=percent):
-    """'falls', 'rises' or 'stays' when a measure moves one way at every step (values that
-    read the same under fmt are equal), else None. points: [(label, value)]."""
+def _step(a, b, fmt, tolerance):
+    if ties(a, b, fmt) or abs(b - a) <= tolerance * max(abs(a), abs(b)):
+        return "stays"
+    return "rises" if b > a else "falls"
+
+
+def direction(points, fmt=percent, tolerance=0.0):
+    """'falls', 'rises' or 'stays' when a measure moves one way at every step (equal values
+    as in trend), else None. points: [(label, value)]."""
     values = [y for _, y in points if y is not None]
-    steps = {"stays" if ties(a, b, fmt) else ("rises" if b > a else "falls")
-             for a, b in zip(values, values[1:])}
+    steps = {_step(a, b, fmt, tolerance) for a, b in zip(values, values[1:])}
     return steps.pop() if len(steps) == 1 else None
 
 
@@ -308,8 +315,8 @@ def spread_text(values, fmt=percent):
         else f"{fmt(values.mean())} ± {fmt(values.std())}"
 
 
-def no_gain(values_by_setting, what):
-    """'No setting after h = 1 raises ...' only when every later setting is within the seed
+def no_gain(values_by_setting, what, noun_of_setting="setting"):
+    """'No width after $h$ = 1 raises ...' only when every later setting is within the seed
     spread of the first (or below it); else which ones do.
 
     values_by_setting: {label: per-seed values} in sweep order, the first the baseline.
@@ -320,7 +327,7 @@ def no_gain(values_by_setting, what):
     base = labels[0]
     better = [l for l in labels[1:] if spread_order(values_by_setting[l], values_by_setting[base]) > 0]
     if not better:
-        return f"No setting after {base} raises the {what} above it by more than the seed spread."
+        return f"No {noun_of_setting} after {base} raises the {what} above it by more than the seed spread."
     numbers = listing(f"{spread_text(values_by_setting[l], percent)} at {l}" for l in [base] + better)
     return (f"The {what} is higher at {listing(better)} than at {base} by more than the seed spread "
             f"({numbers}).")

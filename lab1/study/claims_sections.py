@@ -226,10 +226,13 @@ def one_label(by_class, networks, share, where=None):
     return f"{head} predicting one label for every point: {'; '.join(parts)}."
 
 
-def stuck(output_saturated, loss_rose):
-    """'training is stuck' only when the output unit is saturated on at least STUCK_SATURATED
-    of the points and the loss rose in fewer than STUCK_ROSE of the epochs."""
-    if loss_rose is None or output_saturated < STUCK_SATURATED or loss_rose >= STUCK_ROSE:
+def stuck(output_saturated, loss_rose, accuracy):
+    """'training is stuck' only while the networks are wrong somewhere (mean accuracy below
+    100%), the output unit is saturated on at least STUCK_SATURATED of the points and the
+    loss rose in fewer than STUCK_ROSE of the epochs. A saturated output on a network that
+    is right everywhere is confidence, not a stuck run."""
+    if (loss_rose is None or accuracy is None or accuracy >= 1.0 or output_saturated < STUCK_SATURATED
+            or loss_rose >= STUCK_ROSE):
         return None
     return (f"The output unit is saturated ($\\sigma' < {SATURATED:g}$) on {percent(output_saturated)} "
             "of the points, so almost no gradient flows back: training is stuck.")
