@@ -20,6 +20,7 @@ import sys
 import numpy as np
 
 from . import __version__, data, gradcheck, nn, optim
+from .study import batch as study_batch
 from .train import evaluate, fit
 
 DATASETS = ("linear", "xor", "uniform", "spiral", "digits")
@@ -137,6 +138,7 @@ def build_parser():
     check.add_argument("--tolerance", type=_positive_float, default=GRADCHECK_TOLERANCE,
                        help="largest relative error that passes")
     check.add_argument("--seed", type=int, default=0, help="seed of the initial weights")
+    study_batch.add_commands(commands)   # batch, collect: lab1/study/batch.py
     return parser
 
 
@@ -309,6 +311,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
     sub = parser._subparsers._group_actions[0].choices[args.command]
     try:
+        if "run" in args:                                 # a command registered with its runner
+            return args.run(args)
         if args.command == "train":
             return run_train(args, sub)
         return run_gradcheck(args, sub)

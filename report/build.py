@@ -586,7 +586,7 @@ def build(args) -> None:
     set_build_environment(epoch)
     build_dir = args.build_dir.resolve()
     notebooks = find_notebooks(args.notebooks)
-    parameters = {"quick": True} if args.quick else {}
+    parameters = {"quick": True} if args.quick else {"figures_dir": str(REPO / "figures")}
     if not args.notebooks_only and not shutil.which("xelatex"):
         raise BuildError("error: xelatex not found: run `make tex` (Debian packages for the PDF)")
 
@@ -607,6 +607,7 @@ def build(args) -> None:
             "student_id": args.student_id, "date": format_date(epoch),
             "cjk_font": None, "mono_font": fonts["mono_font"]}
     nb = merge_notebooks(executed, meta)
+    importlib.import_module("tables").size_pipe_tables(nb)   # report/tables.py: column widths
     if needs_cjk(nb, meta):
         if fonts["cjk_font"]:
             nb.metadata.lab1_report.cjk_font = fonts["cjk_font"]
