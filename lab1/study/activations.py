@@ -9,9 +9,10 @@ from .. import nn
 from .comparisons import (TITLES, edge_sentence, flat_rule, lost_explanation, lr_text, median_epochs,
                           oscillation_sentence, ranking_sentences)
 from .formatting import percent
+from .terms import WORDS
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
-ACTIVATION_NAMES = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky ReLU"}
+ACTIVATION_NAMES = {a: WORDS[a] for a in ACTIVATIONS}
 ACTIVATION_LRS = (0.3, 1.0, 3.0, 10.0, 30.0)     # plain SGD, hidden activation varied
 
 

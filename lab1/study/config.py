@@ -133,13 +133,18 @@ class Setting:
         """Keywords of the optimizer's constructor beyond lr (momentum for SGD)."""
         return {"momentum": self.momentum} if self.optimizer == "sgd" else {}
 
-    def network(self, **changes):
-        """Keywords of sweeps.train / sweeps.sweep for this setting (changes override)."""
+    def network(self, without=(), **changes):
+        """Keywords of sweeps.train / sweeps.sweep for this setting: changes override, and the
+        names in without are left out (e.g. the option a sweep varies)."""
         options = dict(sizes=self.sizes, activation=self.activation, output=self.output,
                        init=self.init, loss=self.loss, optimizer=self.optimizer, lr=self.lr,
                        optimizer_options=self.optimizer_options())
         options.update(changes)
-        return options
+        return {k: v for k, v in options.items() if k not in without}
+
+    def make_optimizer(self, parameters):
+        """The setting's optimizer (by name, with lr and momentum) over parameters."""
+        return optim.make(self.optimizer, parameters, self.lr, **self.optimizer_options())
 
     def as_dict(self):
         """{name: value} with lists for tuples (JSON-ready)."""

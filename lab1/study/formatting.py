@@ -7,6 +7,8 @@ import math
 
 import numpy as np
 
+from .terms import WORDS
+
 
 def value_text(value):
     """A swept value as table text: 0.1 -> '0.1', 1.0 -> '1', None (batch size) -> 'full'."""
@@ -88,3 +90,35 @@ def markdown_table(headers, rows, align=None):
     lines += ["| " + " | ".join(map(str, row)) + " |" for row in rows]
     return "\n".join(lines)
 
+
+
+def prediction_columns(truth, predicted, columns=2, gap="   "):
+    """The TA's test lines 'Iter i | Ground truth: y | prediction: p', numbered from 0,
+    in side-by-side columns (Iter 0.. down the first, the rest down the next).
+    truth, predicted: (N,) labels and outputs."""
+    width = len(str(len(truth) - 1))
+    lines = [f"Iter {i:{width}d} | Ground truth: {t} | prediction: {p:.4f}"
+             for i, (t, p) in enumerate(zip(truth, predicted))]
+    rows = -(-len(lines) // columns)
+    return "\n".join(gap.join(lines[r + c * rows] for c in range(columns) if r + c * rows < len(lines))
+                     for r in range(rows))
+
+
+def training_words(setting):
+    """The setting's training in words: 'mean squared error, full-batch gradient descent with
+    learning rate 1' (momentum and other optimizers named)."""
+    loss = WORDS[setting.loss]
+    if setting.optimizer == "sgd":
+        rule = "full-batch gradient descent" + (f" with momentum {setting.momentum:g}" if setting.momentum else "")
+    else:
+        rule = {"momentum": "full-batch gradient descent with momentum 0.9", "adagrad": "full-batch Adagrad",
+                "rmsprop": "full-batch RMSprop", "adam": "full-batch Adam"}[setting.optimizer]
+    joiner = " and" if " with " in rule else " with"
+    return f"{loss}, {rule}{joiner} learning rate {setting.lr:g}"
+
+
+def network_words(setting):
+    """'layers 2 → 4 → 4 → 1 with sigmoid activations and a sigmoid output'."""
+    hidden = "no hidden activation" if setting.activation == "identity" else f"{WORDS[setting.activation]} activations"
+    output = "a sigmoid output" if setting.output == "sigmoid" else "no output activation"
+    return f"layers {setting.layers_text} with {hidden} and {output}"

@@ -2,6 +2,8 @@
 figure display and saving, and the results the notebook records.
 
     nb = notebook.setup(globals(), "03_learning_rate")   # in the cell after `parameters`
+    lrs = study.check_list("lrs", lrs, study.check_float)  # the notebook's own checks
+    nb.note_parameters(lrs=lrs)
     S = nb.setting            # config.Setting: the reference merged with the overrides
     nb.show(fig, "03_xor_lr_small")   # displayed; written to figures_dir/<name>.png if given
     nb.results.add_sweep(sweep, dataset="xor")
@@ -19,7 +21,7 @@ from pathlib import Path
 from .. import plots
 from ..train import DivergenceWarning
 from .config import check_bool, check_parameter_names, setting as make_setting
-from .results import Results
+from .results import Results, plain
 from .setting import NAMES
 
 TITLES = {"xor": "XOR", "linear": "Linear"}
@@ -39,17 +41,21 @@ class Notebook:
         when a figures_dir was given."""
         plots.show(fig, None if self.figures_dir is None else self.figures_dir / f"{name}.png")
 
+    def note_parameters(self, **values):
+        """Record the notebook's own parameters (after their checks) with the results."""
+        self.results.parameters.update(plain(values))
+
     def publish(self):
         """Display the recorded results as data (and write them to figures_dir, if given)."""
         return self.results.publish(self.figures_dir)
 
 
-def setup(namespace, name, **own):
-    """Check the notebook's parameters and return a Notebook.
+def setup(namespace, name):
+    """Check the notebook's parameter names and the setting's values; return a Notebook.
 
     namespace: the notebook's globals() (its parameters and IPython's input history
-    ``_ih``); name: the notebook's file name without .ipynb. own: the notebook's own
-    parameters after their checks, recorded with the setting in the results.
+    ``_ih``); name: the notebook's file name without .ipynb. The notebook then checks its
+    own parameters and records them with ``note_parameters``.
     Raises ValueError naming a misspelt parameter or a bad value.
     """
     if "_ih" in namespace:
@@ -65,7 +71,7 @@ def setup(namespace, name, **own):
     folder = None if folder is None else Path(folder)
     _inline_figures()
     warnings.simplefilter("ignore", DivergenceWarning)   # tables and prose report divergence
-    parameters = dict(chosen.as_dict(), quick=quick, **own)
+    parameters = dict(chosen.as_dict(), quick=quick)
     return Notebook(name, chosen, quick, folder, Results(name, parameters))
 
 

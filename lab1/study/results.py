@@ -103,6 +103,17 @@ class Results:
                 diverged=diverged_epoch is not None, diverged_epoch=diverged_epoch,
                 stop_reason=str(np.asarray(h.stop_reasons).reshape(-1)[0]))))
 
+    def add_scores(self, study, dataset, seed, epochs, scores, setting=None):
+        """Add one run measured outside a History (e.g. a digits model evaluated per split).
+        scores: {metric: value} with metric names of METRICS; the others are None."""
+        unknown = set(scores) - set(METRICS)
+        if unknown:
+            raise ValueError(f"Results.add_scores: unknown metric {sorted(unknown)[0]!r}")
+        run = dict(study=study, dataset=dataset, setting=dict(setting or {}), seed=seed, epochs=epochs,
+                   **{metric: None for metric in METRICS}, stop_reason="completed")
+        run.update(diverged=False, **scores)
+        self.runs.append(plain(run))
+
     def add_sweep(self, sweep, study=None, dataset=None, setting=None):
         """Add every value of a sweeps.Sweep: setting {sweep.option: value} (plus setting)."""
         for value in sweep.values:
