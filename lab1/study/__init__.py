@@ -25,7 +25,7 @@ from .config import (DATASETS, Setting, check_bool, check_choice, check_float, c
 from .formatting import count, loss_text, markdown_table, mean_std, percent, sci, value_text
 from .listings import architecture_rows, architecture_table, init_formula, source_listing
 from .summaries import summarize, summary_table
-from .sweeps import Dataset, Sweep, build, load_dataset, seeds, select, sweep, train
+from .sweeps import Dataset, Sweep, build, load_dataset, seeds, sweep, train
 
 __all__ = [
     "best_linear_accuracy", "collapse_linear", "inactive_units", "sigmoid_saturation",
@@ -33,6 +33,6 @@ __all__ = [
     "check_parameter_names", "datasets_for", "setting",
     "count", "loss_text", "markdown_table", "mean_std", "percent", "sci", "value_text",
     "architecture_rows", "architecture_table", "init_formula", "source_listing",
-    "summarize", "summary_table", "Dataset", "Sweep", "build", "load_dataset", "seeds", "select",
+    "summarize", "summary_table", "Dataset", "Sweep", "build", "load_dataset", "seeds",
     "sweep", "train",
 ]

@@ -36,7 +36,7 @@ def dead_sentence(runs, data, d, hidden_units):
                 f"the {with_dead * per_run} hidden units of those {with_dead} runs ({n * per_run} in all {n} runs)")
     whole_layer = np.any(inactive == np.array(hidden_units), axis=1)
     if whole_layer.any():
-        stuck = run["history"].accuracy[-1][whole_layer]
+        stuck = run["history"].final_accuracies[whole_layer]
         majority = max(data[d].y.mean(), 1 - data[d].y.mean())
         text += (f"; in {int(whole_layer.sum())} of them a whole hidden layer is dead, so the output no longer "
                  f"depends on the input and no gradient reaches the layers below: those runs end at "

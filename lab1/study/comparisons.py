@@ -7,6 +7,7 @@ Every sentence is computed from the runs' summaries; thresholds come from terms.
 """
 import numpy as np
 
+from ..train import NEVER
 from .formatting import count, loss_text, mean_std, percent
 from .summaries import summarize, summary_table
 from .sweeps import seeds as seed_list
@@ -152,10 +153,9 @@ def failed_runs(history, n_points):
     """What the runs that never reached 100% do over the last FLAT_WINDOW of the epochs: flat (the
     loss fell by less than FLAT, relatively) or still falling, and how many of the n_points they miss."""
     span = max(1, int(round(FLAT_WINDOW * history.epochs)))
-    loss, acc = history.loss, history.accuracy[-1]
-    first = np.broadcast_to(np.atleast_1d(np.asarray(history.first_perfect_epoch)), acc.shape)
+    loss, acc = history.loss, history.final_accuracies
     groups = {"diverged": [], "flat": [], "falling": []}
-    for m in np.flatnonzero((acc < 1) & (first <= 0)):
+    for m in np.flatnonzero(~(acc == 1) & (history.first_perfect_epoch == NEVER)):
         before, after = loss[-span - 1, m], loss[-1, m]
         wrong = int(round((1 - acc[m]) * n_points))
         if not np.isfinite(after):

@@ -199,5 +199,5 @@ He-normal weights, Adam with lr {SPIRAL["lr"]:g}, {history.epochs:,} full-batch 
 {SPIRAL["classes"]} interleaved spiral arms (`data.generate_spiral`, noise {SPIRAL["noise"]:g}). Below on the left, the
 class of largest softmax probability (largest logit) at each point of the plane: {percent(history.final_accuracy)} of
 the training points lie in the region of their own class. On the right, the loss falls from
-{loss_text(history.loss[0])} after the first epoch to {loss_text(history.loss[-1])}.
+{loss_text(history.loss[0, 0])} at the initial weights to {loss_text(history.final_loss)} after training.
 """

@@ -85,23 +85,25 @@ class Results:
         differs from the notebook's parameters for these runs. test: None, or
         (losses, accuracies), each a number or (M,) array, measured on a test set.
         """
-        models = history.models if history.stacked else 1
+        models = history.models
         seeds = list(np.atleast_1d(seeds))
         if len(seeds) != models:
             raise ValueError(f"Results.add: {len(seeds)} seeds for {models} models")
-        per_model = [history.model(i) for i in range(models)] if history.stacked else [history]
         test_loss, test_acc = (np.broadcast_to(np.asarray(t, dtype=float), (models,))
                                for t in (test if test is not None else (np.nan, np.nan)))
-        for i, (h, seed) in enumerate(zip(per_model, seeds)):
-            diverged_epoch = _epoch(np.asarray(h.diverged_epoch).reshape(-1)[0])
+        val = history.final_val_accuracies.size > 0
+        for i, seed in enumerate(seeds):
+            diverged_epoch = _epoch(history.diverged_epoch[i])
             self.runs.append(plain(dict(
                 study=study, dataset=dataset, setting=dict(setting or {}), seed=seed,
-                epochs=h.epochs, train_accuracy=h.final_accuracy, train_loss=h.final_loss,
-                val_accuracy=h.final_val_accuracy, val_loss=h.final_val_loss,
+                epochs=history.epochs, train_accuracy=history.final_accuracies[i],
+                train_loss=history.final_losses[i],
+                val_accuracy=history.final_val_accuracies[i] if val else None,
+                val_loss=history.final_val_losses[i] if val else None,
                 test_accuracy=test_acc[i], test_loss=test_loss[i],
-                first_perfect_epoch=_epoch(np.asarray(h.first_perfect_epoch).reshape(-1)[0]),
+                first_perfect_epoch=_epoch(history.first_perfect_epoch[i]),
                 diverged=diverged_epoch is not None, diverged_epoch=diverged_epoch,
-                stop_reason=str(np.asarray(h.stop_reasons).reshape(-1)[0]))))
+                stop_reason=str(history.stop_reasons[i]))))
 
     def add_scores(self, study, dataset, seed, epochs, scores, setting=None):
         """Add one run measured outside a History (e.g. a digits model evaluated per split).

@@ -16,7 +16,7 @@ rates); over anything that changes the network ("hidden", "activation", "init", 
 "batch_size", ...) it runs one stacked fit per value. NumPy and the standard library only.
 """
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -111,23 +111,6 @@ def train(x, y, seeds, sizes=REFERENCE_SIZES, lr=1.0, activation="sigmoid", outp
     history = fit(model, x, y, loss=loss, optimizer=opt, epochs=epochs, batch_size=batch_size,
                   validation=validation, rng=data_seed, **fit_options)
     return model, history
-
-
-def select(history, index):
-    """The History of the stacked models at index (a list/array of positions, or a slice).
-
-    Arrays keep the models axis: (epochs, len(index)).
-    """
-    if history.models is None:
-        raise ValueError("select: history has no models axis (it comes from a single model)")
-
-    def pick(a):
-        return a[:, index] if a.ndim == 2 else a
-
-    return replace(history, loss=pick(history.loss), accuracy=pick(history.accuracy),
-                   val_loss=pick(history.val_loss), val_accuracy=pick(history.val_accuracy),
-                   first_perfect_epoch=np.asarray(history.first_perfect_epoch)[index],
-                   diverged_epoch=np.asarray(history.diverged_epoch)[index], log=[])
 
 
 # --------------------------------------------------------------------------- sweeps
@@ -232,7 +215,7 @@ def sweep(dataset, option, values, seeds, **settings):
         model, history = train(x, y, seeds * len(values), lr=lrs, **settings)
         for i, v in enumerate(values):
             positions = np.arange(i * k, (i + 1) * k)
-            histories[v], models[v] = select(history, positions), (model, positions)
+            histories[v], models[v] = history.select(positions), (model, positions)
         fits = 1
     elif option == "init":
         sizes = list(settings.get("sizes", REFERENCE_SIZES))
@@ -248,7 +231,7 @@ def sweep(dataset, option, values, seeds, **settings):
         model, history = train(x, y, seeds * len(values), model=model, **options)
         for i, v in enumerate(values):
             positions = np.arange(i * k, (i + 1) * k)
-            histories[v], models[v] = select(history, positions), (model, positions)
+            histories[v], models[v] = history.select(positions), (model, positions)
         fits = 1
     else:
         for v in values:
