@@ -77,14 +77,17 @@ def _kernel_environment():
 
 
 def _source_cell(executed, cell_index):
-    """The failing cell's index in the source notebook (papermill counts its injected cell)."""
+    """The failing cell's position in the source notebook, counted from 1: papermill counts
+    the cells of the executed copy, which has its injected parameters cell in it (and, in
+    the written file, an error banner on top)."""
     try:
         cells = json.loads(Path(executed).read_text(encoding="utf-8"))["cells"]
     except (OSError, ValueError, KeyError):
-        return cell_index
+        return cell_index + 1
+    cells = [c for c in cells if "papermill-error-cell-tag" not in c.get("metadata", {}).get("tags", [])]
     injected = sum("injected-parameters" in c.get("metadata", {}).get("tags", [])
                    for c in cells[:cell_index])
-    return cell_index - injected
+    return cell_index - injected + 1
 
 
 def run_one(notebook, folder, values):
@@ -101,7 +104,8 @@ def run_one(notebook, folder, values):
                             kernel_name="python3", cwd=str(notebook.parent), progress_bar=False,
                             log_output=False)
     except pm.PapermillExecutionError as err:
-        record.update(ok=False, failure=dict(cell=_source_cell(executed, err.cell_index),
+        first = next((line.strip() for line in (err.source or "").splitlines() if line.strip()), "")
+        record.update(ok=False, failure=dict(cell=_source_cell(executed, err.cell_index), begins=first,
                                              error=f"{err.ename}: {err.evalue}"))
     except Exception as err:   # no kernel, unreadable notebook, ...
         record.update(ok=False, failure=dict(cell=None, error=f"{type(err).__name__}: {err}"))
@@ -118,8 +122,10 @@ def run_one(notebook, folder, values):
 
 def describe_failure(name, record):
     failure = record["failure"]
-    where = f"cell {failure['cell']}" if failure.get("cell") is not None else "before any cell"
-    return f"  {name}: {where}: {failure['error']}"
+    if failure.get("cell") is None:
+        return f"  {name}: {failure['error']}"
+    return (f"  {name}: cell {failure['cell']} (counting from 1, beginning {failure['begins']!r}): "
+            f"{failure['error']}")
 
 
 def batch(notebook, out, parameters, jobs=None):

@@ -47,7 +47,7 @@ class Notebook:
 
     def publish(self):
         """Display the recorded results as data (and write them to figures_dir, if given)."""
-        return self.results.publish(self.figures_dir)
+        self.results.publish(self.figures_dir)
 
 
 def setup(namespace, name):

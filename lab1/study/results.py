@@ -129,7 +129,7 @@ class Results:
 
     def publish(self, folder=None):
         """Display the document as MIME_TYPE (with a one-line text/plain), and write it to
-        folder/<notebook>.results.json when folder is given. Returns the document."""
+        folder/<notebook>.results.json when folder is given."""
         from IPython.display import display   # Jupyter only
 
         doc = self.document()
@@ -137,7 +137,6 @@ class Results:
             write(doc, Path(folder) / f"{self.notebook}.results.json")
         display({MIME_TYPE: doc, "text/plain": f"<results of {self.notebook}: {len(self.runs)} runs>"},
                 raw=True)
-        return doc
 
 
 def write(document, path):
