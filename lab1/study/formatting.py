@@ -118,7 +118,8 @@ def training_words(setting):
 
 
 def network_words(setting):
-    """'layers 2 → 4 → 4 → 1 with sigmoid activations and a sigmoid output'."""
+    """'layers 2 → 4 → 4 → 1 with sigmoid activations' (the output unit is named when it is
+    not the lab's sigmoid)."""
     hidden = "no hidden activation" if setting.activation == "identity" else f"{WORDS[setting.activation]} activations"
-    output = "a sigmoid output" if setting.output == "sigmoid" else "no output activation"
-    return f"layers {setting.layers_text} with {hidden} and {output}"
+    output = "" if setting.output == "sigmoid" else " and no output activation"   # the lab's output: sigmoid
+    return f"layers {setting.layers_text} with {hidden}{output}"
