@@ -43,7 +43,7 @@ def test_long_rows_one_per_run_and_metric():
     record.add(make_history([[0.3], [0.1]], [[0.5], [1.0]], first=[2]), "lr", "xor", [7], setting={"lr": 0.5})
     rows = results.long_rows(record.document(), {"dataset": "xor"})
     assert [r["metric"] for r in rows] == list(results.METRICS)
-    assert rows[0] == dict(dataset="xor", notebook="nb", study="lr", setting="lr=0.5", seed=7,
+    assert rows[0] == dict(dataset="xor", notebook="nb", study="lr", data="xor", setting="lr=0.5", seed=7,
                            metric="train_accuracy", value="1.0")
     assert {r["metric"]: r["value"] for r in rows}["diverged"] == "0"
     assert {r["metric"]: r["value"] for r in rows}["test_loss"] == ""
@@ -81,6 +81,7 @@ def test_batch_runs_the_grid_and_collect_rebuilds_the_table(tmp_path):
     for folder in folders:
         files = {p.name for p in (out / folder).iterdir()}
         assert {"03_learning_rate.ipynb", "results.json", "run.json"} <= files
+        assert "03_learning_rate.results.json" not in files
         assert any(name.endswith(".png") for name in files), "the run's figures in its folder"
     assert "[2/2]" in done.stdout and "failed" not in done.stdout
     table = read_numbers(out / "results.csv")
@@ -89,7 +90,8 @@ def test_batch_runs_the_grid_and_collect_rebuilds_the_table(tmp_path):
     value, metric = header.index("value"), header.index("metric")
     accuracies = [r[value] for r in rows if r[metric] == "train_accuracy"]
     assert accuracies and all(isinstance(a, float) and 0 <= a <= 1 for a in accuracies)
-    assert {r[1] for r in rows} == {"xor", "linear"}
+    assert {r[1] for r in rows} == {"xor", "linear"} and len(header) == len(set(header))
+    assert all(r[1] == r[header.index("data")] for r in rows)
     lrs = json.loads((out / "dataset=xor,quick=True" / "run.json").read_text())
     assert lrs["ok"] and lrs["parameters"] == {"dataset": "xor", "quick": True}
     first = (out / "results.csv").read_bytes()

@@ -17,8 +17,9 @@ name are several runs (``-p hidden_units 1 2 4`` is three runs); a list-valued p
 is one quoted value per run: ``-p lrs "[0.1,1]" "[1,10]"`` is two runs.
 
 results.csv is long: one row per run, setting and metric, with the columns
-``run``, the grid's parameter names, then ``notebook, study, dataset, setting, seed,
-metric, value`` (see results.long_rows). Text is quoted and numbers are not, so
+``run``, the grid's parameter names, then ``notebook, study, data, setting, seed,
+metric, value`` (see results.long_rows; ``data`` is the data set a run trained on, so it
+never collides with a grid parameter named ``dataset``). Text is quoted and numbers are not, so
 ``csv.reader(f, quoting=csv.QUOTE_NONNUMERIC)`` reads every number back as a float (a
 missing value is the quoted empty text); with plain ``csv.reader``, ``float(value)`` works.
 """
@@ -36,7 +37,7 @@ from pathlib import Path
 from .results import long_rows, read_notebook, write
 
 RUN_FILE, RESULTS_FILE, TABLE_FILE = "run.json", "results.json", "results.csv"
-COLUMNS = ("notebook", "study", "dataset", "setting", "seed", "metric", "value")
+COLUMNS = ("notebook", "study", "data", "setting", "seed", "metric", "value")
 
 
 def parse_value(text):
@@ -116,6 +117,7 @@ def run_one(notebook, folder, values):
             record.update(ok=False, failure=dict(cell=None, error="the notebook recorded no results"))
         else:
             write(document, folder / RESULTS_FILE)
+            (folder / f"{notebook.stem}.results.json").unlink(missing_ok=True)   # the same document
     (folder / RUN_FILE).write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
     return record
 

@@ -162,8 +162,8 @@ def long_rows(document, run_parameters=None):
     """The document as long-format rows: one per run and metric.
 
     Each row: the run_parameters (e.g. a batch run's grid values) as columns, then
-    notebook, study, dataset, setting (the run's own setting as name=value;...), seed,
-    metric and value. Booleans become 0/1 and missing values ''.
+    notebook, study, data (the run's data set), setting (the run's own setting as
+    name=value;...), seed, metric and value. Booleans become 0/1 and missing values ''.
     """
     rows = []
     for run in document["runs"]:
@@ -171,7 +171,7 @@ def long_rows(document, run_parameters=None):
         for metric in METRICS:
             value = run.get(metric)
             rows.append(dict(run_parameters or {}, notebook=document["notebook"], study=run["study"],
-                             dataset=run["dataset"], setting=setting, seed=run["seed"],
+                             data=run["dataset"], setting=setting, seed=run["seed"],
                              metric=metric, value="" if value is None else _text(value)))
     return rows
 
