@@ -9,7 +9,7 @@ import numpy as np
 from .digits import generate_spiral, load_digits, stratified_split
 from .seeding import as_generator
 
-__all__ = ["generate_linear", "generate_XOR_easy", "split", "uniform_setup", "epoch_order",
+__all__ = ["generate_linear", "generate_XOR_easy", "split", "uniform_setup",
            "load_digits", "stratified_split", "generate_spiral"]
 
 
@@ -88,7 +88,3 @@ def uniform_setup(n=5000, test_n=1000, fractions=(0.8, 0.2), rng=0):
     # continuous draws almost never repeat a point; drop any that does, to keep the sets disjoint
     return {"train": train, "val": val, "test": (x_test[fresh], y_test[fresh])}
 
-
-def epoch_order(n, rng):
-    """A permutation of range(n) from Generator rng: the sample order of one epoch."""
-    return rng.permutation(n)
