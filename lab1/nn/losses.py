@@ -64,7 +64,8 @@ class MSELoss(Loss):
         return np.einsum("mnk,mnk->m", diff, diff) / self._count
 
     def backward(self, dout=1.0):
-        return (2.0 * dout / self._count) * self._cache(self._diff)
+        diff = self._cache(self._diff)
+        return (2.0 * dout / self._count) * diff
 
 
 class BCELoss(Loss):
@@ -152,7 +153,8 @@ class CrossEntropyLoss(Loss):
         return np.eye(k)[labels]
 
     def backward(self, dout=1.0):
-        return (dout / self._n) * (self._cache(self._prob) - self._target)
+        prob = self._cache(self._prob)
+        return (dout / self._n) * (prob - self._target)
 
 
 LOSSES = {"mse": MSELoss, "bce": BCELoss, "cross_entropy": CrossEntropyLoss}

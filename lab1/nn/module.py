@@ -120,12 +120,15 @@ class Module:
         if not os.path.exists(path):
             raise FileNotFoundError(f"{type(self).__name__}.load: no such file {path!r}")
         try:
-            with np.load(path) as archive:
+            loaded = np.load(path)
+            if not isinstance(loaded, np.lib.npyio.NpzFile):      # an .npy file: one bare array
+                raise ValueError(f"it holds one {type(loaded).__name__}, not named arrays")
+            with loaded as archive:
                 state = {k: archive[k] for k in archive.files}
-        except (OSError, ValueError, EOFError, zipfile.BadZipFile, AttributeError) as error:
-            # np.load returns a bare array (no .files) for .npy files, refuses pickles, ...
+        except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
+            # also truncated archives and pickles, which np.load refuses without allow_pickle
             raise ValueError(f"{type(self).__name__}.load: {path!r} is not an .npz file of "
-                             f"parameters written by save ({type(error).__name__}: {error})") from None
+                             f"parameters written by save ({error})") from None
         try:
             self.load_state_dict(state)
         except ValueError as error:
