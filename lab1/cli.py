@@ -1,13 +1,16 @@
 """python -m lab1: train a network from the terminal and print what the lab asks for.
 
-    python -m lab1 train --dataset xor --hidden 4 4 --activation sigmoid --lr 0.1 --epochs 100000
+    python -m lab1 train --dataset xor --hidden 4 4 --activation sigmoid --lr 1
     python -m lab1 gradcheck
 
-``train`` prints the loss every --log-every epochs in the TA's format, the last epochs'
-losses, one line per test point (``Iter i | Ground truth: y | prediction: p``) and the
-test loss and accuracy, then writes comparison, decision-boundary and learning-curve
-figures to --out. Bad options exit with status 2 and a one-line message on stderr.
-Ctrl-C during training stops it and still reports the model trained so far (status 0).
+``train`` prints a header with every setting in effect, the loss every --log-every epochs
+in the TA's format, the last epochs' losses, one line per test point (``Iter i | Ground
+truth: y | prediction: p``) and the test loss and accuracy, then writes comparison,
+decision-boundary and learning-curve figures to --out. It stops once every training point
+is right unless --all-epochs. Bad options exit with status 2 and a one-line message on
+stderr naming the option; a diverged run exits with status 1. Ctrl-C during training
+stops it and still reports the model trained so far (status 0); a second Ctrl-C while
+reporting stops with status 130.
 
 Matplotlib is imported (through lab1.plots) only when figures are written.
 """

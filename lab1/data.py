@@ -1,4 +1,4 @@
-"""The TA's data generators, seeded variants, splits and shuffling.
+"""The TA's data generators, seeded variants and splits.
 
 generate_linear and generate_XOR_easy keep the TA's semantics exactly; with the
 default rng=None they draw from NumPy's global random state, so np.random.seed(s)
