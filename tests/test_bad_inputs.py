@@ -8,7 +8,7 @@ import zipfile
 import numpy as np
 import pytest
 
-from lab1 import metrics, nn, optim
+from lab1 import data, metrics, nn, optim
 from lab1.train import fit
 
 
@@ -284,3 +284,21 @@ def test_load_rejects_another_models_file(tmp_path):
         archive.writestr("readme.txt", "hello")
     with raises(r"'.*foreign.npz' does not fit this model: .*expected parameters"):
         nn.mlp([2, 3, 1], rng=0).load(tmp_path / "foreign.npz")
+
+
+# ------------------------------------------------------------------ data
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: data.split(np.zeros((4, 2)), np.zeros(4), "0.5 0.5"), r"split: sizes must be a list"),
+    (lambda: data.split(np.zeros((4, 2)), np.zeros(4), ["2", "2"]), r"split: sizes must be non-negative numbers"),
+    (lambda: data.generate_spiral(10, noise="0.2"), r"generate_spiral: noise must be >= 0"),
+    (lambda: data.generate_linear("100"), r"generate_linear: n must be a positive integer"),
+])
+def test_data_functions_name_a_bad_argument(call, match):
+    with raises(match):
+        call()
+
+
+def test_split_takes_lists():
+    parts = data.split([[0, 0], [1, 1], [2, 2], [3, 3]], [0, 1, 2, 3], (3, 1), shuffle=False)
+    np.testing.assert_array_equal(parts[1][0], [[3, 3]])
