@@ -80,6 +80,12 @@ class Optimizer:
     def step(self):
         raise NotImplementedError
 
+    def zero_grad(self):
+        """Set every parameter's grad to 0. fit does not need it (backward overwrites the
+        gradients); it is here for loops written the way torch.optim users write them."""
+        for p in self.params:
+            p.grad[...] = 0.0
+
     def __repr__(self):
         return f"{type(self).__name__}(lr={self.lr})"
 
