@@ -279,7 +279,7 @@ class _Figures:
         self.training = Figure(figsize=(12.0, 3.1), dpi=DPI)
         self.backprop = Figure(figsize=(12.0, 3.1), dpi=DPI)
         self.training.subplots_adjust(left=0.04, right=0.99, bottom=0.15, top=0.9, wspace=0.3)
-        self.backprop.subplots_adjust(left=0.05, right=0.99, bottom=0.15, top=0.9, wspace=0.15)
+        self.backprop.subplots_adjust(left=0.05, right=0.88, bottom=0.15, top=0.9, wspace=0.15)
         FigureCanvasAgg(self.training)
         FigureCanvasAgg(self.backprop)
         with plots.style():
@@ -287,7 +287,7 @@ class _Figures:
                 1, 4, gridspec_kw={"width_ratios": [1, 1, 1.3, 1.3]})
             self.decision = self.decision_ax.imshow(np.ones((GRID, GRID, 3)), origin="lower")
             self.spread = self.spread_ax.imshow(np.ones((GRID, GRID, 3)), origin="lower")
-            self.boundary = self.decision_ax.scatter([], [], s=1.5, color="black", zorder=2)
+            self.boundary = self.decision_ax.scatter([], [], s=0.8, color="black", zorder=2)
             self.boundaries = self.spread_ax.scatter([], [], s=1.0, color="0.25", alpha=0.5, zorder=2)
             self.points = [ax.scatter([], [], s=12, edgecolors="black", linewidths=0.3, zorder=3)
                            for ax in (self.decision_ax, self.spread_ax)]
@@ -349,7 +349,8 @@ class _Figures:
         for k, line in enumerate(self.delta_lines):
             line.set_visible(k <= hidden)
             line.set_label(f"hidden layer {k + 1}" if k < hidden else "output layer")
-        self.delta_ax.legend(handles=self.delta_lines[:hidden + 1], loc="lower left", fontsize=7)
+        self.delta_ax.legend(handles=self.delta_lines[:hidden + 1], loc="upper left", fontsize=7,
+                             bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)   # beside: lines go anywhere
         shown = min(max(run.sizes[1:-1]), MAPS_PER_LAYER)
         self.maps_ax.set_yticks([(GRID + 4) * k + GRID / 2 for k in range(hidden)],
                                 [f"layer {k + 1}" for k in range(hidden)])
