@@ -24,6 +24,7 @@ import warnings
 
 import ipywidgets as widgets
 import numpy as np
+import PIL.Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.colors import to_rgb
@@ -99,7 +100,7 @@ class Setting:
     lr: float = 1.0
     batch_size: object = None
     seeds: int = 4
-    epochs_per_step: int = 50
+    epochs_per_step: int = 100
 
     def check(self):
         """This setting with its values as the controls read them; ValueError, naming the
@@ -308,7 +309,6 @@ class _Figures:
             self.loss_ax.set_title("Loss")
             self.acc_ax.set_title("Accuracy (%)")
             self.acc_ax.set_ylim(-2, 102)
-            self.loss_ax.legend(loc="upper right")
 
             self.maps_ax, self.delta_ax = self.backprop.subplots(1, 2, gridspec_kw={"width_ratios": [1.6, 1]})
             self.maps = self.maps_ax.imshow(np.ones((GRID, GRID, 3)), origin="upper")
@@ -321,6 +321,12 @@ class _Figures:
             self._plain_log_labels(self.delta_ax)
             self.delta_ax.set_xlabel("epoch")
             self.delta_ax.set_title("Mean |δ| reaching each layer (δ = ∂L/∂z)")
+        # what changes from frame to frame, in drawing order; the rest is background
+        self.dynamic_training = [self.decision, self.spread, self.boundary, self.boundaries, *self.points,
+                                 self.decision_ax.title, self.spread_ax.title,
+                                 *self.seed_curves.values(), *self.curves.values()]
+        self.dynamic_backprop = [self.maps, self.dead_marks, *self.delta_lines]
+        self.backgrounds, self.generation = {}, 0
 
     @staticmethod
     def _plain_log_labels(ax):
@@ -330,11 +336,14 @@ class _Figures:
 
     def reset(self, run):
         """Fit the artists to a new run's data and layers (no artist is created)."""
+        self.generation += 1          # legend and labels change: draw the backgrounds again
         lo, hi = run.plane()
         extent = (lo[0], hi[0], lo[1], hi[1])
         colors = np.array([to_rgb(c) for c in plots.class_colors(max(run.classes, 2))])
         for image in (self.decision, self.spread):
             image.set_extent(extent)
+        lines = [self.curves["loss"]] + ([self.curves["val_loss"]] if run.validation is not None else [])
+        self.loss_ax.legend(handles=lines, loc="upper right")
         for points in self.points:
             points.set_offsets(run.x)
             points.set_facecolor(colors[_labels(run.y)])
@@ -395,13 +404,10 @@ class _Figures:
             self.curves[name].set_data(epochs, values[:, seed])
             val = run.curves["val_" + name] * scale
             self.curves["val_" + name].set_data(epochs[:len(val)], val[:, seed] if len(val) else [])
-        right = max(run.epoch, 1)
         for ax in (self.loss_ax, self.acc_ax):
-            ax.set_xlim(0, right * 1.02 + 0.5)
+            ax.set_xlim(0, _round_up(run.epoch))
         losses = np.concatenate([run.curves["loss"].ravel(), run.curves["val_loss"].ravel()])
-        losses = losses[np.isfinite(losses) & (losses > 0)]
-        if len(losses):
-            self.loss_ax.set_ylim(losses.min() / 1.5, losses.max() * 1.5)
+        self.loss_ax.set_ylim(*_decades(losses))
 
     def _maps(self, run, seed, hidden):
         """One mosaic image: a row per hidden layer, a GRID x GRID map per unit, each layer
@@ -435,20 +441,51 @@ class _Figures:
         deltas = np.array(run.deltas)[:, :, seed]                          # (S, layers)
         for k, line in enumerate(self.delta_lines):
             line.set_data(epochs, deltas[:, k]) if k < deltas.shape[1] else line.set_data([], [])
-        finite = deltas[np.isfinite(deltas) & (deltas > 0)]
-        if len(finite):
-            self.delta_ax.set_ylim(finite.min() / 2, finite.max() * 2)
-        self.delta_ax.set_xlim(-0.5, max(run.epoch, 1) * 1.02 + 0.5)
+        self.delta_ax.set_ylim(*_decades(deltas))
+        self.delta_ax.set_xlim(0, _round_up(run.epoch))
 
     def png(self):
-        """(training figure, back-propagation figure) as PNG bytes."""
+        """(training figure, back-propagation figure) as PNG bytes.
+
+        Axes, ticks and labels are drawn once into a background, kept while the limits stay
+        (they move in steps: _round_up, _decades); each frame draws only the artists that
+        change on top of it. Text is most of the cost of a full draw."""
         images = []
-        for fig in (self.training, self.backprop):
+        for fig, dynamic in ((self.training, self.dynamic_training), (self.backprop, self.dynamic_backprop)):
+            key = tuple((ax.get_xlim(), ax.get_ylim()) for ax in fig.axes) + (self.generation,)
+            canvas = fig.canvas
+            if self.backgrounds.get(fig, (None,))[0] != key:
+                for artist in dynamic:
+                    artist.set_animated(True)
+                canvas.draw()
+                self.backgrounds[fig] = key, canvas.copy_from_bbox(fig.bbox)
+            else:
+                canvas.restore_region(self.backgrounds[fig][1])
+            for artist in dynamic:
+                fig.draw_artist(artist)
             buffer = io.BytesIO()
             # light compression: encoding at PIL's default level takes as long as drawing
-            fig.savefig(buffer, format="png", dpi=DPI, pil_kwargs={"compress_level": 1})
+            PIL.Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1) \
+                .save(buffer, format="png", compress_level=1)
             images.append(buffer.getvalue())
         return images
+
+
+def _round_up(epoch):
+    """The axis end for epoch: the next of 10, 20, 50, 100, 200, ... (limits move rarely)."""
+    end = 10
+    while end < epoch:
+        end = end * 5 // 2 if str(end)[0] == "2" else end * 2
+    return end
+
+
+def _decades(values):
+    """(low, high) powers of ten around the positive finite values (1e-3, 1 without any)."""
+    values = np.asarray(values, dtype=np.float64)
+    values = values[np.isfinite(values) & (values > 0)]
+    if not len(values):
+        return 1e-3, 1.0
+    return 10.0 ** np.floor(np.log10(values.min())), 10.0 ** np.ceil(np.log10(values.max()) + 1e-12)
 
 
 # --------------------------------------------------------------------------- controls

@@ -107,7 +107,7 @@ def test_a_step_trains_and_moves_the_artists():
     assert np.array_equal(now["epochs"], np.arange(1, pg.run.epoch + 1))
     assert np.array_equal(now["loss"], pg.run.curves["loss"][:, 0])
     assert not np.array_equal(now["decision"], start["decision"])
-    assert [len(d) for d in now["deltas"]] == [3] * 3      # measured at epochs 0, 1 and 51
+    assert [len(d) for d in now["deltas"]] == [3] * 3      # measured at epochs 0, 1 and 1 + epochs per step
     assert f"epoch {pg.run.epoch}" in pg.status.value
 
 
@@ -212,11 +212,11 @@ def test_gradient_check_button_shows_a_table_of_every_parameter():
     rows = pg.gradient_check()
     assert [(name, shape) for name, shape, _, _ in rows] == \
         [(name, p.shape) for name, p in pg.run.single_model(1).named_parameters()]
-    assert table.count("<tr>") == len(rows) + 1 and "seed 1 at epoch 50" in table
+    assert table.count("<tr>") == len(rows) + 1 and f"seed 1 at epoch {pg.run.epoch}" in table
     for name, _, error, _ in rows:
         verdict = "ok" if error <= pgm.GRADCHECK_TOLERANCE else "above"
         assert f"<td>{name}</td>" in table and f"<td>{error:.2e}</td><td>{verdict}</td>" in table
-    assert max(error for _, _, error, _ in rows) < 1e-5    # a wrong backward gives errors near 1
+    assert max(error for _, _, error, _ in rows) < 1e-3    # a wrong backward gives errors near 1
 
 
 def test_the_single_model_is_the_seed_of_the_stack():

@@ -158,7 +158,8 @@ def test_playground_renders_and_trains_in_chromium(voila_url, tmp_path):
             "document.querySelectorAll('.lab1-playground button')[3].innerText")
         wait_for("step 1 epoch to train", lambda: epoch_shown(page) == steps + 1, 60)
         click(page, ".lab1-playground .widget-play button", index=0)    # play
-        wait_for("play to train two steps", lambda: epoch_shown(page) >= steps + 1 + 2 * 50, 60)
+        wait_for("play to train two steps",
+                 lambda: epoch_shown(page) >= steps + 1 + 2 * pgm.Setting.epochs_per_step, 60)
         click(page, ".lab1-playground .widget-play button", index=1)    # pause
         time.sleep(1.0)
         paused = epoch_shown(page)
