@@ -33,7 +33,7 @@ from matplotlib.ticker import FormatStrFormatter, NullFormatter
 
 from . import data, gradcheck, nn, optim, plots
 from .cli import GRADCHECK_TOLERANCE
-from .train import DivergenceWarning, fit
+from .train import NEVER, DivergenceWarning, fit
 
 GRID = 48              # the plane is drawn as GRID x GRID pixels (decision and unit maps)
 MAX_LAYERS = 4         # hidden layers
@@ -177,6 +177,11 @@ class Run:
     def step(self, epochs):
         """Train every seed for epochs more epochs (fewer if all diverge). Returns self."""
         started = time.perf_counter()
+        gone = self.diverged.copy()
+        # fit refuses NaN parameters; a diverged seed's slice is independent of the others, so
+        # zeroing it changes no other seed, and its curves stay nan below
+        for p in self.model.parameters():
+            p.data[gone] = np.where(np.isfinite(p.data[gone]), p.data[gone], 0.0)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", DivergenceWarning)
             history = fit(self.model, self.x, self.y, loss=self.loss, optimizer=self.optimizer,
@@ -184,10 +189,11 @@ class Run:
                           validation=self.validation, rng=self.batch_order)
         self.messages = [str(w.message) for w in caught if issubclass(w.category, DivergenceWarning)]
         for name in self.curves:
-            values = np.asarray(getattr(history, name), dtype=np.float64).reshape(-1, self.models)
+            values = np.array(getattr(history, name), dtype=np.float64).reshape(-1, self.models)
+            values[:, gone] = np.nan
             self.curves[name] = np.concatenate([self.curves[name], values])
         self.epoch += history.epochs
-        self.diverged |= ~np.isfinite(self.curves["loss"][-1])
+        self.diverged |= np.asarray(history.diverged_epoch).reshape(-1) != NEVER
         self._measure()
         self.seconds = time.perf_counter() - started
         return self

@@ -289,3 +289,32 @@ def test_notebook_rejects_a_misspelt_parameter(tmp_path):
         papermill.execute_notebook(str(ROOT / "notebooks" / "playground.ipynb"), str(tmp_path / "o.ipynb"),
                                    kernel_name="python3", parameters={"datset": "xor"},
                                    progress_bar=False, cwd=str(tmp_path))
+
+
+def diverge(pg, seed):
+    """Make seed's loss nan in the next epoch: weights near the float64 maximum overflow."""
+    for layer in pg.run.model.layers[::2]:
+        layer.weight.data[seed] = 1e306
+
+
+def test_a_diverged_seed_is_said_and_drawn_grey_and_play_stops_when_all_are():
+    pg = Playground(seeds=3, activation="relu", output="softmax + cross-entropy")
+    diverge(pg, 1)
+    pg.play.playing = True
+    pg.step()
+    assert list(pg.run.diverged) == [False, True, False] and "diverged" in pg.message.value
+    assert pg.play.playing and pg.run.epoch == pg.setting.epochs_per_step
+    alone = Playground(seeds=3, activation="relu", output="softmax + cross-entropy")
+    alone.step()
+    pg.step()                                   # the others train on, exactly as without seed 1
+    alone.step()
+    for seed in (0, 2):
+        assert np.array_equal(pg.run.curves["loss"][:, seed], alone.run.curves["loss"][:, seed])
+    assert np.isnan(pg.run.curves["loss"][:, 1]).all()
+    pg.controls["seed"].value = 1
+    assert "(diverged)" in pg.figures.decision_ax.get_title()
+    assert np.allclose(pg.figures.decision.get_array(), 0.8)            # grey: no prediction
+    diverge(pg, 0)
+    diverge(pg, 2)
+    pg.step()
+    assert pg.run.diverged.all() and not pg.play.playing
