@@ -44,6 +44,7 @@ MAX_EPOCHS_PER_STEP = 1000
 GRADCHECK_POINTS = 50  # the gradient check runs on the first training points
 BATCH_ORDER_SEED = 0   # fit(..., rng=0): the order of mini-batches
 PLAY_INTERVAL_MS = 200
+BOUNDED = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}   # unit maps: the colour scale's ends
 DPI = 72
 
 # name -> (menu label, the lab1 lines that make x, y and validation)
@@ -146,11 +147,12 @@ def _labels(y):
 class Run:
     """One setting's stacked network in training, with what the figures show.
 
-    curves[name]: (epochs, M) for "loss", "accuracy", "val_loss", "val_accuracy" (val ones
-    (epochs, 0)-free: empty without validation data). signal_epochs: (S,) epochs at which
-    deltas were measured (0 first); deltas: (S, layers, M) mean |dL/dz| over the training
-    set of each Linear layer's output z (hidden layers first, the output layer last);
-    dead: (hidden layers, M, units) bool, units whose output is 0 on every training point.
+    curves[name]: (epochs, M) for "loss", "accuracy", "val_loss", "val_accuracy" (the val
+    ones have no rows without validation data; a diverged seed's entries are nan).
+    signal_epochs: the S epochs at which deltas were measured (0 first); deltas: S arrays
+    (layers, M), the mean |dL/dz| over the training set of each Linear layer's output z
+    (hidden layers first, the output layer last); dead: per hidden layer an (M, units) bool
+    array, the units whose output is 0 on every training point.
     """
 
     def __init__(self, setting):
@@ -236,7 +238,7 @@ class Run:
             if out.shape[-1] == 1:
                 p = np.clip(out, 0.0, 1.0)
                 out = np.concatenate([1.0 - p, p], axis=-1)
-            elif self.loss == "cross_entropy":
+            else:                                    # logits of cross-entropy
                 out = nn.softmax(out)
         return out, hidden[:-1]
 
@@ -369,9 +371,8 @@ class _Figures:
         shown = min(max(run.sizes[1:-1]), MAPS_PER_LAYER)
         self.maps_ax.set_yticks([(GRID + 4) * k + GRID / 2 for k in range(hidden)],
                                 [f"layer {k + 1}" for k in range(hidden)])
-        self.maps_ax.set_title(f"Each hidden unit's output over the plane (first {shown} per layer; "
-                               "x: dead ReLU)" if max(run.sizes[1:-1]) > shown else
-                               "Each hidden unit's output over the plane (x: dead unit)")
+        first = f"first {shown} per layer; " if max(run.sizes[1:-1]) > shown else ""
+        self.maps_ax.set_title(f"Each hidden unit's output over the plane ({first}x: dead unit)")
 
     def update(self, run, seed):
         """Redraw every artist from run's state, seed's network in front."""
@@ -392,8 +393,7 @@ class _Figures:
         offsets = [np.column_stack([self.origin[0] + c * self.step[0], self.origin[1] + r * self.step[1]])
                    for r, c in edges]
         self.boundaries.set_offsets(np.concatenate(offsets) if offsets else np.zeros((0, 2)))
-        trained = f", epoch {run.epoch}"
-        self.decision_ax.set_title(f"Seed {seed}{trained}" + (" (diverged)" if run.diverged[seed] else ""))
+        self.decision_ax.set_title(f"Seed {seed}, epoch {run.epoch}" + (" (diverged)" if run.diverged[seed] else ""))
         self.spread_ax.set_title(f"{run.models} seeds: majority vote" if run.models > 1
                                  else "1 seed (add seeds to see a spread)")
         self._curves(run, seed)
@@ -425,8 +425,9 @@ class _Figures:
         dead_at = []
         for k, outputs in enumerate(hidden):
             values = outputs[seed][:, :shown]                                # (P, units shown)
-            if run.setting.activation == "sigmoid":
-                scaled = values                                              # (0, 1)
+            if run.setting.activation in BOUNDED:
+                low, high = BOUNDED[run.setting.activation]
+                scaled = (values - low) / (high - low)
             else:
                 top = np.nanmax(np.abs(values)) if np.isfinite(values).any() else 1.0
                 scaled = 0.5 + 0.5 * values / max(top, 1e-12)
@@ -646,6 +647,7 @@ class Playground:
     def redraw(self):
         """Update the artists from the run, then the images and the status line."""
         run, seed = self.run, self.controls["seed"].value
+        started = time.perf_counter()
         self.figures.update(run, seed)
         for image, png in zip(self.images, self.figures.png()):
             image.value = png
@@ -653,7 +655,8 @@ class Playground:
         if run.epoch:
             loss, acc = run.curves["loss"][-1, seed], run.curves["accuracy"][-1, seed]
             status += (f" &middot; seed {seed}: loss {loss:.4g}, accuracy {100 * acc:.1f}%"
-                       f" &middot; last step {1000 * run.seconds:.0f} ms")
+                       f" &middot; last step: training {1000 * run.seconds:.0f} ms, drawing "
+                       f"{1000 * (time.perf_counter() - started):.0f} ms")
         self.status.value = status
 
     def gradient_check(self):
