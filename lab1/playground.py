@@ -44,6 +44,7 @@ MAX_EPOCHS_PER_STEP = 1000
 GRADCHECK_POINTS = 50  # the gradient check runs on the first training points
 BATCH_ORDER_SEED = 0   # fit(..., rng=0): the order of mini-batches
 PLAY_INTERVAL_MS = 200
+CURVE_POINTS = 400     # epochs drawn per curve, evenly spaced
 BOUNDED = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}   # unit maps: the colour scale's ends
 DPI = 72
 
@@ -401,14 +402,17 @@ class _Figures:
         self._deltas(run, seed)
 
     def _curves(self, run, seed):
-        epochs = np.arange(1, run.epoch + 1)
+        # at most ~CURVE_POINTS epochs per line (and the last): long lines cost most of a frame
+        keep = np.unique(np.r_[np.arange(0, run.epoch, -(-run.epoch // CURVE_POINTS) or 1), run.epoch - 1])
+        keep = keep[keep >= 0]
+        epochs = keep + 1
         for name in ("loss", "accuracy"):
             scale = 100.0 if name == "accuracy" else 1.0
-            values = run.curves[name] * scale
+            values = run.curves[name][keep] * scale
             self.seed_curves[name].set_segments([np.column_stack([epochs, values[:, m]])
                                                  for m in range(run.models)] if run.models > 1 else [])
             self.curves[name].set_data(epochs, values[:, seed])
-            val = run.curves["val_" + name] * scale
+            val = run.curves["val_" + name][keep] * scale if len(run.curves["val_" + name]) else []
             self.curves["val_" + name].set_data(epochs[:len(val)], val[:, seed] if len(val) else [])
         for ax in (self.loss_ax, self.acc_ax):
             ax.set_xlim(0, _round_up(run.epoch))
