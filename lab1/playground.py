@@ -18,6 +18,7 @@ This module may import ipywidgets and matplotlib; the network code it drives doe
 """
 import dataclasses
 import html
+import inspect
 import io
 import time
 import warnings
@@ -42,6 +43,7 @@ MAPS_PER_LAYER = 8     # unit maps shown per layer (the first ones)
 MAX_SEEDS = 32
 MAX_EPOCHS_PER_STEP = 1000
 GRADCHECK_POINTS = 50  # the gradient check runs on the first training points
+GRADCHECK_STEP = inspect.signature(gradcheck.check_model).parameters["h"].default
 BATCH_ORDER_SEED = 0   # fit(..., rng=0): the order of mini-batches
 PLAY_INTERVAL_MS = 200
 CURVE_POINTS = 400     # epochs drawn per curve, evenly spaced
@@ -288,7 +290,7 @@ class _Figures:
         # fixed margins, no layout engine: it would re-measure every text at every frame
         self.training = Figure(figsize=(12.0, 3.1), dpi=DPI)
         self.backprop = Figure(figsize=(12.0, 3.1), dpi=DPI)
-        self.training.subplots_adjust(left=0.04, right=0.99, bottom=0.15, top=0.9, wspace=0.3)
+        self.training.subplots_adjust(left=0.05, right=0.975, bottom=0.15, top=0.9, wspace=0.3)
         self.backprop.subplots_adjust(left=0.05, right=0.88, bottom=0.15, top=0.9, wspace=0.15)
         FigureCanvasAgg(self.training)
         FigureCanvasAgg(self.backprop)
@@ -352,7 +354,8 @@ class _Figures:
         for image in (self.decision, self.spread):
             image.set_extent(extent)
         lines = [self.curves["loss"]] + ([self.curves["val_loss"]] if run.validation is not None else [])
-        self.loss_ax.legend(handles=lines, loc="upper right")
+        with plots.style():
+            self.loss_ax.legend(handles=lines, loc="upper right")
         for points in self.points:
             points.set_offsets(run.x)
             points.set_facecolor(colors[_labels(run.y)])
@@ -367,8 +370,9 @@ class _Figures:
         for k, line in enumerate(self.delta_lines):
             line.set_visible(k <= hidden)
             line.set_label(f"hidden layer {k + 1}" if k < hidden else "output layer")
-        self.delta_ax.legend(handles=self.delta_lines[:hidden + 1], loc="upper left", fontsize=7,
-                             bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)   # beside: lines go anywhere
+        with plots.style():                   # beside the axes: the lines go anywhere
+            self.delta_ax.legend(handles=self.delta_lines[:hidden + 1], loc="upper left", fontsize=7,
+                                 bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
         shown = min(max(run.sizes[1:-1]), MAPS_PER_LAYER)
         self.maps_ax.set_yticks([(GRID + 4) * k + GRID / 2 for k in range(hidden)],
                                 [f"layer {k + 1}" for k in range(hidden)])
@@ -676,7 +680,9 @@ class Playground:
             f"{min(GRADCHECK_POINTS, len(self.run.x))} training points: back-propagated gradients "
             f"against centred differences; relative error max |a - n| / (|a| + |n|) per parameter, "
             f"ok up to {GRADCHECK_TOLERANCE:g} (python -m lab1 gradcheck's tolerance). Entries of "
-            f"gradients near 0 leave fewer digits to agree on.</p>"
+            f"gradients near 0 leave fewer digits to agree on, and with ReLU a pre-activation within "
+            f"2h = {2 * GRADCHECK_STEP:g} of 0 puts a kink inside the difference: errors up to 1 there are the kink, "
+            f"not back-propagation.</p>"
             f"<table><tr><th>parameter</th><th>shape</th><th>largest |gradient|</th>"
             f"<th>relative error</th><th></th></tr>{body}</table>")
         return rows
