@@ -19,7 +19,6 @@ import os
 import sys
 import textwrap
 import warnings
-import weakref
 
 import matplotlib
 import numpy as np
@@ -141,11 +140,13 @@ def show(fig, path=None):
 # In a notebook, a figure made by lab1.plots shows itself when the cell that made it ends,
 # as pyplot's figures do, unless it was displayed already in that cell (by ``show``, by
 # ``display(fig)`` or as the cell's result): each figure appears once.
-_pending = []      # weak references to the LabFigures the running cell made, not yet displayed
+# Held strongly until the cell ends, as pyplot holds its figures: a figure nobody kept a
+# reference to (``plots.learning_curves(h);``) still shows, whenever the collector runs.
+_pending = []      # the LabFigures the running cell made and has not displayed
 
 
 def _displayed(fig):
-    _pending[:] = [ref for ref in _pending if ref() is not None and ref() is not fig]
+    _pending[:] = [other for other in _pending if other is not fig]
 
 
 def _forget_pending(info=None):
@@ -154,11 +155,10 @@ def _forget_pending(info=None):
 
 def _show_pending(result=None):
     """post_run_cell: display the figures the cell made and nothing displayed."""
-    figures = [ref() for ref in _pending]
+    figures = list(_pending)
     _pending.clear()
     for fig in figures:
-        if fig is not None:
-            fig._ipython_display_()
+        fig._ipython_display_()
 
 
 def _notebook_shell():
@@ -193,7 +193,7 @@ class LabFigure(Figure):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if _notebook_shell() is not None:
-            _pending.append(weakref.ref(self))
+            _pending.append(self)
 
     def _ipython_display_(self):
         from IPython import get_ipython                     # IPython calls this method

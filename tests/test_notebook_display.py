@@ -23,6 +23,8 @@ CELLS = [
     ("figs = [plots.learning_curves(history) for _ in range(2)]", 2),
     ("from matplotlib.figure import Figure\nother = Figure()\nother.add_subplot()", 0),  # not lab1's
     ("len(x)", 0),
+    ("plots.learning_curves(history);", 1),                               # result hidden, figure kept
+    ("import gc\nplots.learning_curves(history)\ngc.collect()", 1),       # no reference left
 ]
 
 
