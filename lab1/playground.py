@@ -46,6 +46,7 @@ GRADCHECK_POINTS = 50  # the gradient check runs on the first training points
 GRADCHECK_STEP = inspect.signature(gradcheck.check_model).parameters["h"].default
 BATCH_ORDER_SEED = 0   # fit(..., rng=0): the order of mini-batches
 PLAY_INTERVAL_MS = 200
+TICK_BUDGET_S = 0.25   # training time per play tick, at most (about)
 CURVE_POINTS = 400     # epochs drawn per curve, evenly spaced
 BOUNDED = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}   # unit maps: the colour scale's ends
 DPI = 72
@@ -171,6 +172,7 @@ class Run:
         self.curves = {name: np.zeros((0, setting.seeds)) for name in
                        ("loss", "accuracy", "val_loss", "val_accuracy")}
         self.epoch, self.diverged, self.seconds = 0, np.zeros(setting.seeds, dtype=bool), 0.0
+        self.last_epochs = 0       # epochs of the last step, which took seconds
         self.messages = []
         self.signal_epochs, self.deltas = [], []
         self._measure()
@@ -198,6 +200,7 @@ class Run:
             values[:, gone] = np.nan
             self.curves[name] = np.concatenate([self.curves[name], values])
         self.epoch += history.epochs
+        self.last_epochs = history.epochs
         self.diverged |= np.asarray(history.diverged_epoch).reshape(-1) != NEVER
         self._measure()
         self.seconds = time.perf_counter() - started
@@ -663,8 +666,8 @@ class Playground:
         if run.epoch:
             loss, acc = run.curves["loss"][-1, seed], run.curves["accuracy"][-1, seed]
             status += (f" &middot; seed {seed}: loss {loss:.4g}, accuracy {100 * acc:.1f}%"
-                       f" &middot; last step: training {1000 * run.seconds:.0f} ms, drawing "
-                       f"{1000 * (time.perf_counter() - started):.0f} ms")
+                       f" &middot; last step: {run.last_epochs} epochs, training {1000 * run.seconds:.0f} ms, "
+                       f"drawing {1000 * (time.perf_counter() - started):.0f} ms")
         self.status.value = status
 
     def gradient_check(self):
@@ -740,5 +743,13 @@ class Playground:
         # ticks queued while a slow step ran are dropped, so pause takes effect at once
         if time.monotonic() - self._tick_done < PLAY_INTERVAL_MS / 2000:
             return
-        self.step()
+        self.step(self._epochs_per_tick())
         self._tick_done = time.monotonic()
+
+    def _epochs_per_tick(self):
+        """Epochs per step, fewer when the last step's pace says they would take longer than
+        TICK_BUDGET_S (large data sets, small batches): play stays responsive."""
+        run, epochs = self.run, self.setting.epochs_per_step
+        if run.last_epochs:
+            epochs = min(epochs, max(1, int(TICK_BUDGET_S * run.last_epochs / max(run.seconds, 1e-9))))
+        return epochs

@@ -135,6 +135,18 @@ def test_play_steps_on_each_tick_and_drops_queued_ticks():
     assert pg.run.epoch == 2 * pg.setting.epochs_per_step
 
 
+def test_play_takes_fewer_epochs_when_a_step_would_be_slow():
+    pg = Playground()
+    pg.step()
+    pg.run.seconds = pgm.TICK_BUDGET_S / 2                          # as if the step took half a budget
+    assert pg._epochs_per_tick() == pg.setting.epochs_per_step
+    pg.run.seconds = 10 * pgm.TICK_BUDGET_S                         # as if the step took 10 budgets
+    assert pg._epochs_per_tick() == pg.setting.epochs_per_step // 10
+    pg._tick_done = 0.0
+    pg.play.value = 1
+    assert pg.run.epoch == pg.setting.epochs_per_step + pg.setting.epochs_per_step // 10
+
+
 BAD_VALUES = [
     ("hidden", "4, x", "hidden"), ("hidden", "0", "hidden"), ("hidden", "1, 2, 3, 4, 5", "hidden"),
     ("hidden", "", "hidden"), ("lr", 0.0, "learning rate"), ("lr", -1.0, "learning rate"),
