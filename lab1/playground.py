@@ -48,6 +48,7 @@ BATCH_ORDER_SEED = 0   # fit(..., rng=0): the order of mini-batches
 PLAY_INTERVAL_MS = 200
 TICK_BUDGET_S = 0.25   # training time per play tick, at most (about)
 CURVE_POINTS = 400     # epochs drawn per curve, evenly spaced
+MAX_POINTS_SHOWN = 800 # training points drawn on the plane (every k-th of a larger set)
 BOUNDED = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}   # unit maps: the colour scale's ends
 DPI = 72
 
@@ -359,10 +360,11 @@ class _Figures:
         lines = [self.curves["loss"]] + ([self.curves["val_loss"]] if run.validation is not None else [])
         with plots.style():
             self.loss_ax.legend(handles=lines, loc="upper right")
+        shown = slice(None, None, -(-len(run.x) // MAX_POINTS_SHOWN))   # every k-th: frames stay fast
         for points in self.points:
-            points.set_offsets(run.x)
-            points.set_facecolor(colors[_labels(run.y)])
-            points.set_sizes([float(np.clip(1500.0 / len(run.x), 1.0, 20.0))])
+            points.set_offsets(run.x[shown])
+            points.set_facecolor(colors[_labels(run.y)[shown]])
+            points.set_sizes([float(np.clip(1500.0 / len(run.x[shown]), 4.0, 20.0))])
         for ax in (self.decision_ax, self.spread_ax):
             ax.set_xlim(lo[0], hi[0])
             ax.set_ylim(lo[1], hi[1])
@@ -666,7 +668,7 @@ class Playground:
         if run.epoch:
             loss, acc = run.curves["loss"][-1, seed], run.curves["accuracy"][-1, seed]
             status += (f" &middot; seed {seed}: loss {loss:.4g}, accuracy {100 * acc:.1f}%"
-                       f" &middot; last step: {run.last_epochs} epochs, training {1000 * run.seconds:.0f} ms, "
+                       f" &middot; last step: {run.last_epochs} epoch{'s' if run.last_epochs != 1 else ''}, training {1000 * run.seconds:.0f} ms, "
                        f"drawing {1000 * (time.perf_counter() - started):.0f} ms")
         self.status.value = status
 
@@ -748,8 +750,9 @@ class Playground:
 
     def _epochs_per_tick(self):
         """Epochs per step, fewer when the last step's pace says they would take longer than
-        TICK_BUDGET_S (large data sets, small batches): play stays responsive."""
+        TICK_BUDGET_S (large data sets, small batches): play stays responsive. The first
+        tick of a run trains one epoch to learn the pace."""
         run, epochs = self.run, self.setting.epochs_per_step
-        if run.last_epochs:
-            epochs = min(epochs, max(1, int(TICK_BUDGET_S * run.last_epochs / max(run.seconds, 1e-9))))
-        return epochs
+        if not run.last_epochs:
+            return 1                  # no pace known yet: one epoch measures it
+        return min(epochs, max(1, int(TICK_BUDGET_S * run.last_epochs / max(run.seconds, 1e-9))))
