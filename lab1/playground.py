@@ -48,7 +48,7 @@ BATCH_ORDER_SEED = 0   # fit(..., rng=0): the order of mini-batches
 PLAY_INTERVAL_MS = 200
 TICK_BUDGET_S = 0.25   # training time per play tick, at most (about)
 CURVE_POINTS = 400     # epochs drawn per curve, evenly spaced
-MAX_POINTS_SHOWN = 800 # training points drawn on the plane (every k-th of a larger set)
+MAX_POINTS_SHOWN = 800  # training points drawn on the plane (every k-th of a larger set)
 BOUNDED = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}   # unit maps: the colour scale's ends
 DPI = 72
 

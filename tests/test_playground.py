@@ -199,6 +199,8 @@ def test_bad_setting_in_python_names_the_argument():
 
 
 @pytest.mark.parametrize("changes", [
+    dict(),
+    dict(dataset="uniform", seeds=1, epochs_per_step=2, optimizer="rmsprop", lr=0.01, output="sigmoid + BCE"),
     dict(dataset="linear", seeds=3, batch_size=8, optimizer="adam", lr=0.05),
     dict(dataset="spiral", output="softmax + cross-entropy", hidden=(8,), activation="relu",
          init="he_normal", optimizer="momentum", lr=0.2, seeds=2),
