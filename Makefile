@@ -7,7 +7,7 @@ STUDENT_NAME ?= Student Name
 STUDENT_ID ?= 000000000
 ZIP := DL_LAB1_$(STUDENT_ID)_$(subst $() ,_,$(STUDENT_NAME)).zip
 
-.PHONY: setup tex torch test report notebooks lab bench lint zip clean
+.PHONY: setup tex chromium torch test report notebooks lab playground bench lint zip clean
 
 setup: $(STAMP)
 
@@ -28,7 +28,11 @@ torch: setup
 	@$(PY) -c "import torch" 2>/dev/null || $(PY) -m pip install -q torch==2.13.0 \
 		|| echo "torch==2.13.0 not installable here: torch comparisons will be skipped"
 
-test: setup tex
+# Debian's chromium for the playground's browser test; installs it when root, else the test skips.
+chromium:
+	@sh tests/install_chromium.sh
+
+test: setup tex chromium
 	$(PY) -m pytest -q
 
 report: setup tex
@@ -39,6 +43,10 @@ notebooks: setup
 
 lab: setup
 	$(VENV)/bin/jupyter lab notebooks
+
+# The back-propagation playground as a web app (Voila), without the notebook's code cells.
+playground: setup
+	$(VENV)/bin/voila notebooks/playground.ipynb
 
 bench: setup torch
 	$(PY) benchmarks/bench.py

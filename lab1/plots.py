@@ -130,23 +130,99 @@ def show(fig, path=None):
         with open(path, "wb") as f:
             f.write(rendered["png"])
     sys.stdout.flush()   # text printed before the figure stays before it
+    _displayed(fig)
     display({"image/png": base64.b64encode(rendered["png"]).decode("ascii"),
              "application/pdf": base64.b64encode(rendered["pdf"]).decode("ascii"),
              "text/plain": f"<figure {os.path.basename(os.fspath(path)) if path else ''}>"},
             metadata={"image/png": {"width": int(round(fig.get_figwidth() * 100))}}, raw=True)
 
 
-class LabFigure(Figure):
-    """A Figure that also shows itself in Jupyter without ``%matplotlib inline``.
+# In a notebook, a figure made by lab1.plots shows itself when the cell that made it ends,
+# as pyplot's figures do, unless it was displayed already in that cell (by ``show``, by
+# ``display(fig)`` or as the cell's result): each figure appears once.
+# Held strongly until the cell ends, as pyplot holds its figures: a figure nobody kept a
+# reference to (``plots.learning_curves(h);``) still shows, whenever the collector runs.
+_pending = []      # the LabFigures the running cell made and has not displayed
 
-    With the inline backend active, IPython's own Figure formatter takes precedence
-    (and honours ``InlineBackend.figure_formats``); ``_repr_png_`` is only the fallback.
+
+def _displayed(fig):
+    _pending[:] = [other for other in _pending if other is not fig]
+
+
+def _forget_pending(info=None):
+    _pending.clear()
+
+
+def _show_pending(result=None):
+    """post_run_cell: display the figures the cell made and nothing displayed."""
+    figures = list(_pending)
+    _pending.clear()
+    for fig in figures:
+        fig._ipython_display_()
+
+
+def _notebook_shell():
+    """The running Jupyter kernel's shell, or None (plain Python, terminal IPython, tests)."""
+    ipython = sys.modules.get("IPython")      # a kernel has imported it; nobody else needs it
+    shell = ipython.get_ipython() if ipython is not None else None
+    return shell if getattr(shell, "kernel", None) is not None else None
+
+
+def _install_notebook_display():
+    """Register the cell hooks with the running kernel once (a module reload replaces them)."""
+    shell = _notebook_shell()
+    if shell is None:
+        return
+    for event, callback in (("pre_run_cell", _forget_pending), ("post_run_cell", _show_pending)):
+        for old in [c for c in shell.events.callbacks[event]
+                    if getattr(c, "__qualname__", None) == callback.__qualname__
+                    and getattr(c, "__module__", None) == __name__]:
+            shell.events.unregister(event, old)
+        shell.events.register(event, callback)
+
+
+class LabFigure(Figure):
+    """A Figure that shows itself in Jupyter, once, without ``%matplotlib inline``.
+
+    Displayed through IPython's formatters, so with the inline backend active its Figure
+    formatter renders it (and honours ``InlineBackend.figure_formats``); ``_repr_png_`` is
+    only the fallback. Made in a notebook cell and not displayed there, it is displayed when
+    the cell ends.
     """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if _notebook_shell() is not None:
+            _pending.append(self)
+
+    def _ipython_display_(self):
+        from IPython import get_ipython                     # IPython calls this method
+        from IPython.core.formatters import DisplayFormatter
+        from IPython.display import publish_display_data
+
+        _displayed(self)
+        shell = get_ipython()
+        formatter = shell.display_formatter if shell is not None else DisplayFormatter()
+        # Each mime formatter directly: DisplayFormatter.format would call this method again.
+        data, metadata = {}, {}
+        for mime, mime_formatter in formatter.formatters.items():
+            if mime not in formatter.active_types:
+                continue
+            value = mime_formatter(self)
+            if isinstance(value, tuple):
+                value, metadata[mime] = value
+            if value is not None:
+                data[mime] = value
+        sys.stdout.flush()
+        publish_display_data(data, metadata)
 
     def _repr_png_(self):
         buffer = io.BytesIO()
         self.savefig(buffer, format="png", bbox_inches="tight", metadata={"Software": None})
         return buffer.getvalue()
+
+
+_install_notebook_display()
 
 
 def _new_figure(width, height):
