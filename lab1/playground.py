@@ -18,7 +18,6 @@ This module may import ipywidgets and matplotlib; the network code it drives doe
 """
 import dataclasses
 import html
-import inspect
 import io
 import time
 import warnings
@@ -33,7 +32,6 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FormatStrFormatter, NullFormatter
 
 from . import data, gradcheck, nn, optim, plots
-from .cli import GRADCHECK_TOLERANCE
 from .train import NEVER, DivergenceWarning, fit
 
 GRID = 48              # the plane is drawn as GRID x GRID pixels (decision and unit maps)
@@ -43,7 +41,6 @@ MAPS_PER_LAYER = 8     # unit maps shown per layer (the first ones)
 MAX_SEEDS = 32
 MAX_EPOCHS_PER_STEP = 1000
 GRADCHECK_POINTS = 50  # the gradient check runs on the first training points
-GRADCHECK_STEP = inspect.signature(gradcheck.check_model).parameters["h"].default
 BATCH_ORDER_SEED = 0   # fit(..., rng=0): the order of mini-batches
 PLAY_INTERVAL_MS = 200
 TICK_BUDGET_S = 0.25   # training time per play tick, at most (about)
@@ -258,14 +255,16 @@ class Run:
         return single
 
     def gradient_check(self, index):
-        """gradcheck.check_model on seed index's network and the first GRADCHECK_POINTS
-        training points: rows [(name, shape, relative error, largest |gradient entry|)]."""
+        """gradcheck.check_gradients on seed index's network and the first GRADCHECK_POINTS
+        training points: rows [(name, shape, error, largest |gradient entry|, entries
+        skipped at a ReLU kink)]."""
         x, y = self.x[:GRADCHECK_POINTS], self.y[:GRADCHECK_POINTS]
         target = y if self.loss == "cross_entropy" else np.asarray(y, dtype=np.float64).reshape(-1, 1)
         model = self.single_model(index)
-        rows = gradcheck.check_model(model, self.loss, x, target)
-        # check_model leaves the back-propagated gradients in .grad
-        return [row + (float(np.abs(p.grad).max()),) for row, p in zip(rows, model.parameters())]
+        rows = gradcheck.check_gradients(model, self.loss, x, target)
+        # check_gradients leaves the back-propagated gradients in .grad
+        return [(row.name, row.shape, row.error, float(np.abs(p.grad).max()), row.skipped)
+                for row, p in zip(rows, model.parameters())]
 
 
 # --------------------------------------------------------------------------- drawing
@@ -678,18 +677,19 @@ class Playground:
         rows = self.run.gradient_check(seed)
         body = "".join(
             f"<tr><td>{html.escape(name)}</td><td>{' x '.join(map(str, shape))}</td><td>{largest:.2e}</td>"
-            f"<td>{error:.2e}</td><td>{'ok' if error <= GRADCHECK_TOLERANCE else 'above'}</td></tr>"
-            for name, shape, error, largest in rows)
+            f"<td>{error:.2e}</td><td>{'ok' if error <= gradcheck.TOLERANCE else 'above'}</td>"
+            f"<td>{skipped or ''}</td></tr>"
+            for name, shape, error, largest, skipped in rows)
         self.gradcheck_table.value = (
             f"<p>Gradient check of seed {seed} at epoch {self.run.epoch} on the first "
             f"{min(GRADCHECK_POINTS, len(self.run.x))} training points: back-propagated gradients "
-            f"against centred differences; relative error max |a - n| / (|a| + |n|) per parameter, "
-            f"ok up to {GRADCHECK_TOLERANCE:g} (python -m lab1 gradcheck's tolerance). Entries of "
-            f"gradients near 0 leave fewer digits to agree on, and with ReLU a pre-activation within "
-            f"2h = {2 * GRADCHECK_STEP:g} of 0 puts a kink inside the difference: errors up to 1 there are the kink, "
-            f"not back-propagation.</p>"
+            f"against centred differences; error max |a - n| / max(|a| + |n|, floor) per parameter, "
+            f"the floor {gradcheck.FLOOR:g} times the network's largest gradient entry, ok up to "
+            f"{gradcheck.TOLERANCE:g} (python -m lab1 gradcheck's measure). Entries whose step "
+            f"h = {gradcheck.STEP:g} moves a ReLU input across 0 are skipped (counted in the last "
+            f"column): there the difference straddles a kink and says nothing about back-propagation.</p>"
             f"<table><tr><th>parameter</th><th>shape</th><th>largest |gradient|</th>"
-            f"<th>relative error</th><th></th></tr>{body}</table>")
+            f"<th>error</th><th></th><th>skipped at a kink</th></tr>{body}</table>")
         return rows
 
     def show_code(self):
