@@ -3,9 +3,17 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-STUDENT_NAME ?= Student Name
-STUDENT_ID ?= 000000000
+# make report STUDENT_NAME="Your Name" STUDENT_ID=312345678 [DRAFT=1] [DATE=YYYY-MM-DD]
+#             [SET="hidden=8 activation=tanh lr=0.5"] [WAIT=1]   (report/README.md)
+STUDENT_NAME ?=
+STUDENT_ID ?=
+SET ?=
+DATE ?=
+DRAFT ?=
+WAIT ?=
 ZIP := DL_LAB1_$(STUDENT_ID)_$(subst $() ,_,$(STUDENT_NAME)).zip
+STUDENT := --student-name "$(STUDENT_NAME)" --student-id "$(STUDENT_ID)"
+BUILD_OPTIONS := --set "$(SET)" $(if $(DATE),--date "$(DATE)") $(if $(DRAFT),--draft) $(if $(WAIT),--wait)
 
 .PHONY: setup tex torch test report notebooks lab bench lint zip clean
 
@@ -31,26 +39,29 @@ torch: setup
 test: setup tex
 	$(PY) -m pytest -q
 
+# Incremental: only notebooks whose code, parameters, library or versions changed run again.
 report: setup tex
-	$(PY) report/build.py --student-name "$(STUDENT_NAME)" --student-id "$(STUDENT_ID)"
+	$(PY) report/build.py $(STUDENT) $(BUILD_OPTIONS)
 
 notebooks: setup
-	$(PY) report/build.py --notebooks-only
+	$(PY) report/build.py --notebooks-only --set "$(SET)" $(if $(WAIT),--wait)
 
+# Jupyter refuses to run as root (a container's default user) without --allow-root.
 lab: setup
-	$(VENV)/bin/jupyter lab notebooks
+	$(VENV)/bin/jupyter lab notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 bench: setup torch
 	$(PY) benchmarks/bench.py
+	$(PY) benchmarks/bench_build.py
 
 lint: setup
 	$(PY) -m pyflakes lab1 tests benchmarks report
 
 # The TA's submission format: one zip named DL_LAB1_<ID>_<name>.zip with the PDF and the source.
+# `report` reuses an up-to-date PDF; submission.py checks it was built for this name and ID.
 zip: report
-	rm -f "$(ZIP)"
-	$(PY) report/submission.py "$(ZIP)" report/lab1_report.pdf
+	$(PY) report/submission.py $(STUDENT) "$(ZIP)" report/lab1_report.pdf
 
 clean:
-	rm -rf report/build figures/*.pdf figures/*.png .pytest_cache DL_LAB1_*.zip
+	rm -rf report/build report/lab1_report.build.json figures/*.pdf figures/*.png .pytest_cache DL_LAB1_*.zip
 	find . -name __pycache__ -prune -exec rm -rf {} +
