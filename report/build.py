@@ -123,7 +123,8 @@ def parse_set(text: str) -> dict:
         name, sep, value = word.partition("=")
         if not sep or not name.isidentifier():
             raise BuildError(f"error: --set: {word!r} is not name=value "
-                             "(e.g. --set \"hidden=8 activation=tanh lr=0.5\")")
+                             "(e.g. --set \"hidden=8 activation=tanh lr=0.5\"; quote a value "
+                             "with spaces: seeds='[1, 2]')")
         try:
             parsed = ast.literal_eval(value)
         except (ValueError, SyntaxError):

@@ -135,6 +135,9 @@ class BuildLock:
             self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as err:
             raise BuildError(io_error_line(err, self.path)) from None
+        # Worker processes are forked from this one: they must not keep the lock alive
+        # if this process dies.
+        os.register_at_fork(after_in_child=self._close_in_child)
         try:
             fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as err:
@@ -149,6 +152,11 @@ class BuildLock:
         os.ftruncate(self.fd, 0)
         os.pwrite(self.fd, json.dumps({"pid": os.getpid(), "started": time.time(),
                                        "command": command}).encode(), 0)
+
+    def _close_in_child(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)  # the parent's descriptor (and its flock) is unaffected
+            self.fd = None
 
     def release(self) -> None:
         if self.fd is not None:

@@ -49,10 +49,23 @@ def _failing_line(traceback) -> str:
     return ""
 
 
+def _die_with_parent() -> None:
+    """Linux: SIGKILL this worker when the build process dies (even by SIGKILL); its
+    kernel then exits by itself within a second (ipykernel watches its parent)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def _worker(job: Job) -> None:
     """Body of a worker process (forked, papermill already imported)."""
     os.setsid()  # out of the terminal's process group: Ctrl-C is the parent's to handle
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent's handler is not ours
+    _die_with_parent()
     import papermill as pm
 
     start = time.perf_counter()
