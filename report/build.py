@@ -68,9 +68,9 @@ PLACEHOLDER_NAMES = ("", "Student Name")
 PLACEHOLDER_IDS = ("", "000000000")
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
 MONTHS = calendar.month_name  # English regardless of locale: "", "January", ...
-NO_SUBMIT = ("the report needs your name and student ID: make report STUDENT_NAME=\"Your Name\" "
-             "STUDENT_ID=312345678 (build.py --student-name/--student-id), or DRAFT=1 "
-             "(--draft) for a draft with placeholders")
+NO_SUBMIT = ("the report needs your name and student ID: make report (or make zip) "
+             "STUDENT_NAME=\"Your Name\" STUDENT_ID=312345678 (build.py --student-name, "
+             "--student-id); DRAFT=1 (--draft) builds a draft with placeholders")
 
 
 # --------------------------------------------------------------------------- inputs
@@ -368,7 +368,7 @@ def build(args) -> None:
         check_writable_file(out, "the output")
 
     lock = BuildLock(build_dir / "build.lock")
-    lock.acquire(args.wait, " ".join(["build.py", *sys.argv[1:]]))
+    lock.acquire(args.wait)
     stage = None
     try:
         stage = new_stage(build_dir)

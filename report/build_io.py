@@ -40,6 +40,10 @@ def io_error_line(err: OSError, path=None) -> str:
 def check_writable_dir(directory: Path, what: str) -> None:
     """Create directory if needed and prove a file can be made in it (permission bits say
     nothing for root or on a read-only mount), before any long work starts."""
+    existing = next((p for p in (directory, *directory.parents) if p.exists()), None)
+    if existing is not None and not existing.is_dir():
+        raise BuildError(f"error: cannot write {what} {rel(directory)}: {rel(existing)} is a "
+                         "file, not a folder")
     try:
         directory.mkdir(parents=True, exist_ok=True)
         fd, probe = tempfile.mkstemp(prefix=".write-test-", dir=directory)
@@ -126,11 +130,11 @@ class BuildLock:
         try:
             info = json.loads(self.path.read_text())
             started = time.strftime("%H:%M:%S", time.localtime(info["started"]))
-            return f"pid {info['pid']}, started {started}: {info['command']}"
+            return f"pid {info['pid']}, started {started}"
         except (OSError, ValueError, KeyError, TypeError):
             return "pid unknown"
 
-    def acquire(self, wait: bool, command: str) -> None:
+    def acquire(self, wait: bool) -> None:
         try:
             self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as err:
@@ -150,8 +154,7 @@ class BuildLock:
             print(f"waiting for the running build ({self.holder()}) ...", flush=True)
             fcntl.flock(self.fd, fcntl.LOCK_EX)
         os.ftruncate(self.fd, 0)
-        os.pwrite(self.fd, json.dumps({"pid": os.getpid(), "started": time.time(),
-                                       "command": command}).encode(), 0)
+        os.pwrite(self.fd, json.dumps({"pid": os.getpid(), "started": time.time()}).encode(), 0)
 
     def _close_in_child(self) -> None:
         if self.fd is not None:

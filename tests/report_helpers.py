@@ -50,10 +50,11 @@ def run_build(project, *extra, timeout=300):
                           timeout=timeout, cwd=REPO)
 
 
-def start_build(project, *extra):
+def start_build(project, *extra, log=None):
     """A build in a process group of its own, as a terminal starts it (Ctrl-C = SIGINT
-    to the whole group)."""
-    return subprocess.Popen(build_args(project, *extra), stdout=subprocess.PIPE,
+    to the whole group). stdout goes to the file log when given (to watch it)."""
+    stdout = open(log, "w") if log else subprocess.PIPE
+    return subprocess.Popen(build_args(project, *extra), stdout=stdout,
                             stderr=subprocess.PIPE, text=True, cwd=REPO,
                             start_new_session=True)
 
