@@ -293,7 +293,7 @@ def make_pdf(args, executed, meta, fonts, build_dir: Path, stage: Path, day):
     out = rel(args.out)
     try:
         pdf = render_pdf(merged, latex_dir, args.notebooks, date_epoch(day),
-                         shown_dir=build_dir / "latex")
+                         shown_dir=build_dir / "latex", pandoc_cache=build_dir / "pandoc.json")
     except BuildError as err:
         replace_dir(latex_dir, build_dir / "latex")  # kept to debug; the PDF is not touched
         raise BuildError(f"{err}\n  {out} left as it was") from None

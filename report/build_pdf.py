@@ -4,13 +4,14 @@ of the build's own, rerun only until the .aux/.toc/.out settle.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
 import subprocess
 from pathlib import Path
 
-from build_io import BuildError, rel
+from build_io import BuildError, rel, write_atomically
 from build_merge import cell_at_line, with_cell_marks
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "template"
@@ -87,7 +88,39 @@ def run_latex(latex_dir: Path, texinputs: Path, epoch: int) -> None:
         raise LatexFailed()
 
 
-def write_latex(nb, latex_dir: Path, notebooks_dir: Path) -> None:
+class PandocCache:
+    """nbconvert's convert_pandoc filter (one pandoc process per Markdown cell and output,
+    twice for cells: ~100 processes for the report) with results kept in a JSON file
+    between builds, so an edit re-converts only the Markdown it touched. Keyed by the
+    pandoc version, the formats, the arguments and the text; entries unused by the last
+    build are dropped."""
+
+    def __init__(self, path: Path):
+        from nbconvert.utils.pandoc import get_pandoc_version
+
+        self.path = path
+        self.version = str(get_pandoc_version())
+        try:
+            self.entries = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.entries = {}
+        self.used = {}
+
+    def convert(self, source, from_format, to_format, extra_args=None):
+        from nbconvert.filters.pandoc import convert_pandoc
+
+        key = hashlib.sha256(json.dumps([self.version, source, from_format, to_format,
+                                         extra_args]).encode()).hexdigest()
+        if key not in self.entries:
+            self.entries[key] = convert_pandoc(source, from_format, to_format, extra_args)
+        self.used[key] = self.entries[key]
+        return self.used[key]
+
+    def save(self) -> None:
+        write_atomically(self.path, json.dumps(self.used, ensure_ascii=False).encode())
+
+
+def write_latex(nb, latex_dir: Path, notebooks_dir: Path, pandoc: PandocCache) -> None:
     """report.tex and its figure files in latex_dir, one LaTeX comment naming the notebook
     cell before each cell's LaTeX."""
     from nbconvert.exporters import LatexExporter
@@ -99,6 +132,7 @@ def write_latex(nb, latex_dir: Path, notebooks_dir: Path) -> None:
     config.TemplateExporter.exclude_input_prompt = True
     config.TemplateExporter.exclude_output_prompt = True
     exporter = LatexExporter(config=config)
+    exporter.register_filter("convert_pandoc", pandoc.convert)
     resources = {"metadata": {"name": LATEX_JOB, "path": str(notebooks_dir.resolve())}}
     latex, resources = exporter.from_notebook_node(with_cell_marks(nb), resources=resources)
     (latex_dir / f"{LATEX_JOB}.tex").write_text(latex, encoding="utf-8")
@@ -141,10 +175,13 @@ def latex_failure(latex_dir: Path, shown_dir: Path) -> str:
     return "\n".join([head, *summary, f"  full log: {rel(shown_dir / log.name)}"])
 
 
-def render_pdf(nb, latex_dir: Path, notebooks_dir: Path, epoch: int, shown_dir: Path) -> Path:
+def render_pdf(nb, latex_dir: Path, notebooks_dir: Path, epoch: int, shown_dir: Path,
+               pandoc_cache: Path) -> Path:
     """The PDF of the merged notebook, made in latex_dir (the staging directory; error
     messages name shown_dir, where the build keeps it afterwards)."""
-    write_latex(nb, latex_dir, notebooks_dir)
+    pandoc = PandocCache(pandoc_cache)
+    write_latex(nb, latex_dir, notebooks_dir, pandoc)
+    pandoc.save()
     try:
         run_latex(latex_dir, notebooks_dir.resolve(), epoch)
     except LatexFailed:
