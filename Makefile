@@ -58,8 +58,11 @@ lint: setup
 	$(PY) -m pyflakes lab1 tests benchmarks report
 
 # The TA's submission format: one zip named DL_LAB1_<ID>_<name>.zip with the PDF and the source.
-# `report` reuses an up-to-date PDF; submission.py checks it was built for this name and ID.
-zip: report
+# The build reuses an up-to-date PDF (and, without DATE, its date); submission.py checks the
+# PDF was built for this name and ID.
+zip: setup tex
+	@test -z "$(DRAFT)" || { echo "make zip: a DRAFT report cannot be submitted; run make zip without DRAFT" >&2; exit 1; }
+	$(PY) report/build.py $(STUDENT) $(BUILD_OPTIONS) $(if $(DATE),,--reuse-date)
 	$(PY) report/submission.py $(STUDENT) "$(ZIP)" report/lab1_report.pdf
 
 clean:

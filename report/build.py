@@ -188,7 +188,13 @@ def execute(args, notebooks, parameters, build_dir: Path, stage: Path, meanwhile
     # Connection files of kernels killed by Ctrl-C go with the staging directory.
     os.environ["JUPYTER_RUNTIME_DIR"] = str(stage / "runtime")
 
-    sources = {nb: json.loads(nb.read_text(encoding="utf-8")) for nb in notebooks}
+    sources = {}
+    for nb in notebooks:
+        try:
+            sources[nb] = json.loads(nb.read_text(encoding="utf-8"))
+        except ValueError as err:
+            raise BuildError(f"error: {rel(nb)} is not a notebook (invalid JSON: {err})") from None
+    shutil.rmtree(build_dir / "failed", ignore_errors=True)  # a previous build's failures
     if "quick" in parameters:
         for nb in notebooks:
             if not defines_parameter(sources[nb], "quick"):
@@ -232,8 +238,11 @@ def execute(args, notebooks, parameters, build_dir: Path, stage: Path, meanwhile
                                        for job, result in sorted(failures, key=lambda f: f[0].name)))
     executed = []
     for nb in notebooks:
-        result = json.loads(cache.path(nb.name, keys[nb]).read_text(encoding="utf-8"))
-        current = with_source_text(result, sources[nb])
+        cached = cache.path(nb.name, keys[nb])
+        try:
+            current = with_source_text(json.loads(cached.read_text(encoding="utf-8")), sources[nb])
+        except ValueError:  # only if the file was edited by hand: the key names its code
+            raise BuildError(f"error: {rel(cached)} does not match {nb.name}; delete it") from None
         current["metadata"]["lab1_build"] = {"key": keys[nb], "parameters": parameters}
         executed.append((nb.name, current))
     return executed, reused, timings
@@ -310,6 +319,14 @@ def read_record(path: Path) -> dict:
         return {}
 
 
+def recorded_date(out: Path, name: str, student_id: str) -> str | None:
+    """The title date (YYYY-MM-DD) of the PDF at out if it was built for name and ID."""
+    record = read_record(record_path(out))
+    if (record.get("student_name"), record.get("student_id")) == (name, student_id):
+        return record.get("iso_date")
+    return None
+
+
 def record_path(out: Path) -> Path:
     """The record beside the PDF: report/lab1_report.pdf -> report/lab1_report.build.json."""
     return out.with_suffix(".build.json")
@@ -325,6 +342,9 @@ def parse_args(argv=None):
                         help="allow placeholder name and ID; the title page says DRAFT")
     parser.add_argument("--date", help="title-page date, YYYY-MM-DD (default: the day of "
                         "SOURCE_DATE_EPOCH if set, else of the last commit)")
+    parser.add_argument("--reuse-date", action="store_true",
+                        help="without --date: keep the date of the PDF already at --out when it "
+                             "was built for the same name and ID (make zip)")
     parser.add_argument("--set", default="", metavar='"NAME=VALUE ..."',
                         help="parameters passed to every notebook (the reference setting), "
                              'e.g. "hidden=8 activation=tanh lr=0.5"')
@@ -354,12 +374,13 @@ def build(args) -> None:
     placeholder = name in PLACEHOLDER_NAMES or student_id in PLACEHOLDER_IDS
     if placeholder and not (args.draft or args.notebooks_only):
         raise BuildError("error: " + NO_SUBMIT)
-    day = title_date(args.date)
+    out = args.out.resolve()
+    day = title_date(args.date or (recorded_date(out, name, student_id) if args.reuse_date
+                                   else None))
     parameters = {"quick": True} if args.quick else {}
     parameters.update(parse_set(args.set))
     notebooks = find_notebooks(args.notebooks)
     build_dir = args.build_dir.resolve()
-    out = args.out.resolve()
     # Everything that must be writable is checked before any notebook runs.
     check_writable_dir(build_dir, "the build directory")
     if not args.notebooks_only:
@@ -395,6 +416,7 @@ def build(args) -> None:
             with interrupts_held():
                 replace_dir(staged_executed, build_dir / "executed")
                 write_atomically(build_dir / "timings.json", json.dumps(timings, indent=1).encode())
+                ResultCache(build_dir / "cache").prune(nb.name for nb in notebooks)
             print(f"executed notebooks in {rel(build_dir / 'executed')} ({summary}); "
                   f"total {time.perf_counter() - start:.1f} s", flush=True)
             return
@@ -426,7 +448,8 @@ def build(args) -> None:
                 write_atomically(build_dir / "report.ipynb", merged_json.encode())
                 replace_dir(latex_dir, build_dir / "latex")
             new_record = {"student_name": name, "student_id": student_id, "draft": args.draft,
-                          "date": format_date(day), "parameters": parameters, "key": key,
+                          "date": format_date(day), "iso_date": day.isoformat(),
+                          "parameters": parameters, "key": key,
                           "pdf_sha256": sha256_file(out), "sources": repo_relative(sources)}
             if new_record != record:
                 write_atomically(record_file, (json.dumps(new_record, indent=1, ensure_ascii=False)

@@ -214,6 +214,8 @@ def test_pdf_rendered_only_when_its_inputs_change(project):
     same = run_build(project, *options)
     assert same.returncode == 0, same.stderr
     assert "no LaTeX run" in same.stdout and out.read_bytes() == pdf_bytes
+    kept_date = run_build(project, "--quick", "--draft", "--reuse-date")  # as make zip does
+    assert "no LaTeX run" in kept_date.stdout, kept_date.stdout + kept_date.stderr
 
     path = project / "notebooks" / "01_a.ipynb"
     path.write_text(path.read_text().replace("ORIGINAL TEXT", "EDITED TEXT"))
