@@ -266,3 +266,16 @@ def test_merge_marks_figures_after_their_lead_in(tmp_path):
     marks = [[o.get("metadata", {}).get("lab1_lead_in", False) for o in c.get("outputs", [])]
              for c in cells]
     assert marks == [[], [True], [False, False], [False, True, False]]
+
+
+@needs_tex
+def test_only_complete_pdfs_count_as_complete(built, tmp_path):
+    import build_io
+
+    assert build_io.pdf_problem(built[0]) is None
+    whole = built[0].read_bytes()
+    for cut in (len(whole) // 2, len(whole) - 20):  # a half-written PDF, a lost trailer
+        broken = tmp_path / f"cut{cut}.pdf"
+        broken.write_bytes(whole[:cut])
+        assert build_io.pdf_problem(broken), cut
+    assert build_io.pdf_problem(tmp_path / "missing.pdf")
