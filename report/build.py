@@ -234,8 +234,11 @@ def execute(args, notebooks, parameters, build_dir: Path, stage: Path, meanwhile
 
         failures = run_jobs(jobs, workers, done, meanwhile)
         if failures:
-            raise BuildError("\n".join(failure_message(job, result, build_dir)
-                                       for job, result in sorted(failures, key=lambda f: f[0].name)))
+            messages = [failure_message(job, result, build_dir)
+                        for job, result in sorted(failures, key=lambda f: f[0].name)]
+            messages.append(f"{len(failures)} of {len(notebooks)} notebooks failed; "
+                            "nothing installed, the previous results left as they were")
+            raise BuildError("\n".join(messages))
     executed = []
     for nb in notebooks:
         cached = cache.path(nb.name, keys[nb])
