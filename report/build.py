@@ -374,16 +374,15 @@ def parse_args(argv=None):
 def build(args) -> None:
     start = time.perf_counter()
     name, student_id = args.student_name.strip(), args.student_id.strip()
-    placeholder = name in PLACEHOLDER_NAMES or student_id in PLACEHOLDER_IDS
-    if placeholder and not (args.draft or args.notebooks_only):
+    if (name in PLACEHOLDER_NAMES or student_id in PLACEHOLDER_IDS) and not (
+            args.draft or args.notebooks_only):
         raise BuildError("error: " + NO_SUBMIT)
-    out = args.out.resolve()
+    out, build_dir = args.out.resolve(), args.build_dir.resolve()
     day = title_date(args.date or (recorded_date(out, name, student_id) if args.reuse_date
                                    else None))
     parameters = {"quick": True} if args.quick else {}
     parameters.update(parse_set(args.set))
     notebooks = find_notebooks(args.notebooks)
-    build_dir = args.build_dir.resolve()
     # Everything that must be writable is checked before any notebook runs.
     check_writable_dir(build_dir, "the build directory")
     if not args.notebooks_only:
@@ -417,9 +416,7 @@ def build(args) -> None:
         summary = f"{len(notebooks) - len(reused)} ran, {len(reused)} reused"
         if args.notebooks_only:
             with interrupts_held():
-                replace_dir(staged_executed, build_dir / "executed")
-                write_atomically(build_dir / "timings.json", json.dumps(timings, indent=1).encode())
-                ResultCache(build_dir / "cache").prune(nb.name for nb in notebooks)
+                install_notebooks(staged_executed, build_dir, timings, notebooks)
             print(f"executed notebooks in {rel(build_dir / 'executed')} ({summary}); "
                   f"total {time.perf_counter() - start:.1f} s", flush=True)
             return
@@ -430,36 +427,30 @@ def build(args) -> None:
                 "student_name": name or PLACEHOLDER_NAMES[1],
                 "student_id": student_id or PLACEHOLDER_IDS[1],
                 "date": format_date(day), "cjk_font": None, "mono_font": fonts["mono"]}
-        key = pdf_key(staged_executed, meta, fonts)
-        record_file = record_path(out)
-        record = read_record(record_file)
-        up_to_date = (record.get("key") == key and out.is_file()
-                      and record.get("pdf_sha256") == sha256_file(out))
-        if up_to_date:
+        record = {"student_name": name, "student_id": student_id, "draft": args.draft,
+                  "date": format_date(day), "iso_date": day.isoformat(),
+                  "parameters": parameters, "key": pdf_key(staged_executed, meta, fonts)}
+        previous = read_record(record_path(out))
+        if (previous.get("key") == record["key"] and out.is_file()
+                and previous.get("pdf_sha256") == sha256_file(out)):
             print("PDF up to date (same notebooks, template, name, ID, date): no LaTeX run",
                   flush=True)
+            latex_dir = merged_json = None
         else:
             latex_dir, merged_json = make_pdf(args, executed, meta, fonts, build_dir, stage, day)
-        sources = [*notebooks, *library_files(args.library),
-                   *(p for p in TEMPLATE_DIR.rglob("*") if p.is_file()),
-                   Path(__file__).resolve(), *Path(__file__).resolve().parent.glob("build_*.py")]
         with interrupts_held():
-            replace_dir(staged_executed, build_dir / "executed")
-            write_atomically(build_dir / "timings.json", json.dumps(timings, indent=1).encode())
-            if not up_to_date:
+            install_notebooks(staged_executed, build_dir, timings, notebooks)
+            if latex_dir:
                 write_atomically(out, (latex_dir / f"{LATEX_JOB}.pdf").read_bytes())
                 write_atomically(build_dir / "report.ipynb", merged_json.encode())
                 replace_dir(latex_dir, build_dir / "latex")
-            new_record = {"student_name": name, "student_id": student_id, "draft": args.draft,
-                          "date": format_date(day), "iso_date": day.isoformat(),
-                          "parameters": parameters, "key": key,
-                          "pdf_sha256": sha256_file(out), "sources": repo_relative(sources)}
-            if new_record != record:
-                write_atomically(record_file, (json.dumps(new_record, indent=1, ensure_ascii=False)
-                                               + "\n").encode())
-            ResultCache(build_dir / "cache").prune(nb.name for nb in notebooks)
+            record.update(pdf_sha256=sha256_file(out), sources=repo_relative(
+                [*notebooks, *library_files(args.library), *report_sources()]))
+            if record != previous:
+                write_atomically(record_path(out), (json.dumps(record, indent=1, ensure_ascii=False)
+                                                    + "\n").encode())
         now = time.perf_counter()
-        latex = "PDF reused" if up_to_date else f"PDF rendered in {now - step:.1f} s"
+        latex = f"PDF rendered in {now - step:.1f} s" if latex_dir else "PDF reused"
         print(f"{latex} -> {rel(out)}{' (DRAFT)' if args.draft else ''}", flush=True)
         print(f"total {now - start:.1f} s ({summary})", flush=True)
     finally:
@@ -467,6 +458,20 @@ def build(args) -> None:
             if stage is not None:
                 shutil.rmtree(stage, ignore_errors=True)
             lock.release()
+
+
+def install_notebooks(staged_executed: Path, build_dir: Path, timings: dict, notebooks) -> None:
+    """The executed notebooks replace the previous ones as a whole; timings and cache kept."""
+    replace_dir(staged_executed, build_dir / "executed")
+    write_atomically(build_dir / "timings.json", json.dumps(timings, indent=1).encode())
+    ResultCache(build_dir / "cache").prune(nb.name for nb in notebooks)
+
+
+def report_sources() -> list[Path]:
+    """The build's own files a PDF depends on: template, build.py and its modules."""
+    here = Path(__file__).resolve()
+    return [*(p for p in TEMPLATE_DIR.rglob("*") if p.is_file()), here,
+            *here.parent.glob("build_*.py")]
 
 
 @contextlib.contextmanager
