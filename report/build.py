@@ -271,8 +271,8 @@ def failure_message(job: Job, result: dict, build_dir: Path) -> str:
 def pdf_key(executed_dir: Path, meta: dict, fonts: dict) -> str:
     """What the PDF depends on: the executed notebooks as merged (Markdown included), the
     title-page values (name, ID, date, draft), the fonts found, the template and the code
-    that merges and renders (this file and the build_*.py modules). The merge is a function of these, so an unchanged key means
-    an unchanged PDF without merging anything."""
+    that merges and renders (this file and the build_*.py modules). The merge is a
+    function of these, so an unchanged key means an unchanged PDF without merging."""
     digest = hashlib.sha256(json.dumps([meta, fonts], sort_keys=True).encode())
     for path in sorted(executed_dir.iterdir()):
         digest.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
