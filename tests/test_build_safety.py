@@ -114,7 +114,7 @@ def test_ctrl_c_during_notebooks(tmp_path):
     assert build.returncode == 130
     line = one_line(stderr)
     assert line.startswith("interrupted: stopped 01_wait.ipynb; cancelled 2 queued notebooks")
-    assert "other" not in stdout  # the queued ones never started
+    assert "_other.ipynb" not in stdout  # the queued ones never started
     assert pdf.read_bytes() == PREVIOUS_PDF and previous.exists()
     assert not list((project / "build").glob("stage-*"))
     no_processes_left(project)
