@@ -19,7 +19,7 @@ from lab1.study.setting import NAMES
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = REPO / "notebooks"
 ALL = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
-_spec = importlib.util.spec_from_file_location("report_tables", REPO / "report" / "tables.py")
+_spec = importlib.util.spec_from_file_location("report_tables", REPO / "report" / "build_tables.py")
 tables = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(tables)
 # Notebooks whose parameters and behaviour these tests know; 06-08 have their own tests.

@@ -1,4 +1,4 @@
-"""report/tables.py: the PDF's table layout (glyph widths, column shares, fitting the page)."""
+"""report/build_tables.py: the PDF's table layout (glyph widths, column shares, fitting the page)."""
 import importlib.util
 from pathlib import Path
 
@@ -7,7 +7,7 @@ import pytest
 
 from lab1 import study
 
-TABLES = Path(__file__).resolve().parent.parent / "report" / "tables.py"
+TABLES = Path(__file__).resolve().parent.parent / "report" / "build_tables.py"
 spec = importlib.util.spec_from_file_location("report_tables", TABLES)
 tables = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(tables)

@@ -1,7 +1,7 @@
 """Numbers and tables as the report writes them, in prose and tables alike.
 
 Tables are plain Markdown pipe tables; how wide each column is set in the PDF is the
-report build's business (report/tables.py), not the notebooks'.
+report build's business (report/build_tables.py), not the notebooks'.
 """
 import math
 
