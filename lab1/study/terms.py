@@ -27,3 +27,7 @@ TAIL = 0.1
 # Names as prose writes them (figures and tables use plots.pretty's display names).
 WORDS = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky ReLU",
          "identity": "identity", "mse": "mean squared error", "bce": "binary cross-entropy"}
+
+# Activations as formulas write them (LaTeX, inside $...$).
+SYMBOLS = {"sigmoid": r"\sigma", "tanh": r"\tanh", "relu": r"\operatorname{ReLU}",
+           "leaky_relu": r"\operatorname{LReLU}", "identity": r"\operatorname{id}"}
