@@ -19,25 +19,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..experiments import count, mean_std, percent
+from .formatting import count, mean_std, percent
 from .wording import (DATASET_NAMES, capital, every, listing, noun, ties, value_text, values_text,
                       verb)
-
-# --------------------------------------------------------------------------- terms
-# One definition of each term a finding uses; every notebook reads these.
-
-# A loss "oscillates" when it rose from one epoch to the next in at least this share of
-# the epochs (0 for a steady descent, about 0.5 for a loss that jumps up and down).
-OSCILLATING = 0.3
-# A model "generalizes" when its validation accuracy is at least GENERALIZES and at most
-# GENERALIZATION_GAP below its training accuracy.
-GENERALIZES = 0.9
-GENERALIZATION_GAP = 0.05
-# A linear-data boundary "follows the diagonal" x1 = x2 when it puts at least this share
-# of the test points on the diagonal's side for their label.
-FOLLOWS_DIAGONAL = 0.95
-# One variant "beats" another when its mean exceeds the other's by more than the seed
-# spread: the larger of the two population standard deviations over seeds.
 
 NEVER = -1        # lab1.train.NEVER: the first-perfect or divergence epoch of "never"
 

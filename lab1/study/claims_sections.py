@@ -8,20 +8,11 @@ beats_lines. Each returns its sentence only when its condition holds, or the tru
 """
 import numpy as np
 
-from ..experiments import count, loss_text, percent
-from .claims import (FOLLOWS_DIAGONAL, GENERALIZATION_GAP, GENERALIZES, OSCILLATING, compare,
-                     spread_order, spread_text)
+from .formatting import count, loss_text, percent
+from .claims import compare, spread_order, spread_text
+from .terms import (FOLLOWS_DIAGONAL, GENERALIZATION_GAP, GENERALIZES, LONG_PLATEAU, OSCILLATING,
+                    SATURATED, STUCK_ROSE, STUCK_SATURATED)
 from .wording import DATASET_NAMES, capital, every, listing, noun, ordinal, values_text, verb
-
-# A sigmoid unit is "saturated" when its derivative sigma (1 - sigma) is below SATURATED;
-# training is "stuck" when the output unit is saturated on at least STUCK_SATURATED of the
-# points and the loss rose in fewer than STUCK_ROSE of the epochs (it barely moves).
-SATURATED = 0.01
-STUCK_SATURATED, STUCK_ROSE = 0.9, 0.05
-# A loss "left the plateau" of the constant output 0.5 (MSE 0.25) once it is below
-# PLATEAU_LOSS; a data set "starts on a long plateau" when it needs at least LONG_PLATEAU
-# times the epochs of the other to get there.
-PLATEAU_LOSS, LONG_PLATEAU = 0.2, 2.0
 
 # --------------------------------------------------------------------------- single network
 

@@ -6,7 +6,7 @@ never ranks 100.0% above 100.0%. Data sets are named as the prose names them.
 """
 import numpy as np
 
-from ..experiments import count, percent
+from .formatting import count, percent
 
 DATASET_NAMES = {"xor": "XOR", "linear": "the linear data"}
 
