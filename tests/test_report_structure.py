@@ -228,3 +228,26 @@ def test_pdf_numbers_captions_and_appendix(tmp_path):
     assert not re.search(r"\b3 Appendix\b", text)            # unnumbered: the rubric's 1-5 stay
     tex = (tmp_path / "build" / "latex" / "report.tex").read_text(encoding="utf-8")
     assert "\\Needspace" in tex.split("TABLECAPTION")[0].rsplit("\\begin{longtable}", 1)[0][-400:]
+
+
+def test_report_helpers_check_labels_and_number_within_the_notebook():
+    from lab1.study import report_helpers as rh
+
+    assert rh.ref("fig:lr") == "Figure @fig:lr" and rh.ref("app:logs") == "Appendix @app:logs"
+    first = rh.caption_markdown("fig:helpers-one", "One.")
+    again = rh.caption_markdown("fig:helpers-one", "One.")
+    second = rh.caption_markdown("fig:helpers-two", "Two.")
+    assert first == again                               # re-running a cell keeps its number
+    number = int(re.search(r"Figure (\d+)\.", first).group(1))
+    assert f"**Figure {number + 1}.** Two. *(fig:helpers-two)*" in second
+    assert '<a id="fig:helpers-one"></a>' in first
+    with pytest.raises(ValueError, match="label must look like"):
+        rh.caption_markdown("figure one", "x")
+    with pytest.raises(ValueError, match="caption must be a non-empty string"):
+        rh.caption_markdown("fig:x", " ")
+    with pytest.raises(ValueError, match="must start with 'tbl:'"):
+        rh.table("| a |\n|--|\n| 1 |", "caption", "fig:x")
+    with pytest.raises(ValueError, match="pipe table"):
+        rh.table("no table", "caption", "tbl:x")
+    with pytest.raises(ValueError, match="ref: label"):
+        rh.ref("eq:1")
