@@ -22,14 +22,14 @@ import math
 import re
 import textwrap
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from . import data as _data
 from . import nn, optim
-from .train import fit
+from .train import NEVER, fit
 
 DATASETS = ("xor", "linear")
 
@@ -213,23 +213,6 @@ def train(x, y, seeds, sizes=(2, 4, 4, 1), lr=1.0, activation="sigmoid", output=
     return model, history
 
 
-def select(history, index):
-    """The History of the stacked models at index (a list/array of positions, or a slice).
-
-    Arrays keep the models axis: (epochs, len(index)).
-    """
-    if history.models is None:
-        raise ValueError("select: history has no models axis (it comes from a single model)")
-
-    def pick(a):
-        return a[:, index] if a.ndim == 2 else a
-
-    return replace(history, loss=pick(history.loss), accuracy=pick(history.accuracy),
-                   val_loss=pick(history.val_loss), val_accuracy=pick(history.val_accuracy),
-                   first_perfect_epoch=np.asarray(history.first_perfect_epoch)[index],
-                   diverged_epoch=np.asarray(history.diverged_epoch)[index], log=[])
-
-
 # --------------------------------------------------------------------------- sweeps
 
 @dataclass
@@ -332,7 +315,7 @@ def sweep(dataset, option, values, seeds, **settings):
         model, history = train(x, y, seeds * len(values), lr=lrs, **settings)
         for i, v in enumerate(values):
             positions = np.arange(i * k, (i + 1) * k)
-            histories[v], models[v] = select(history, positions), (model, positions)
+            histories[v], models[v] = history.select(positions), (model, positions)
         fits = 1
     elif option == "init":
         sizes = list(settings.get("sizes", DEFAULTS["sizes"]))
@@ -348,7 +331,7 @@ def sweep(dataset, option, values, seeds, **settings):
         model, history = train(x, y, seeds * len(values), model=model, **options)
         for i, v in enumerate(values):
             positions = np.arange(i * k, (i + 1) * k)
-            histories[v], models[v] = select(history, positions), (model, positions)
+            histories[v], models[v] = history.select(positions), (model, positions)
         fits = 1
     else:
         for v in values:
@@ -374,51 +357,44 @@ def summarize(history):
 
     Keys: models; diverged (how many models' loss became nan/inf) and diverged_epochs;
     over the models that did not diverge (None if all did): final_accuracy (array),
-    final_accuracy_mean / _std / _min / _max, final_loss_mean / _std,
+    final_accuracy_mean / _std / _min / _max, final_loss_mean / _std (History.final_*: the
+    trained models after the last update),
     final_val_accuracy_mean / _std (None without validation); reached (how many models
-    were at 100% training accuracy at some epoch), perfect_at_end (how many are at 100%
-    after the last epoch), epochs_to_perfect (first-100% epochs of those that reached
+    were at 100% training accuracy at some epoch), perfect_at_end (how many of the trained
+    models, as fit returned them, classify every training point), epochs_to_perfect (first-100% epochs of those that reached
     it), epochs_to_perfect_median / _mean / _max (None if none reached);
     loss_increase_rate: the mean over the non-diverged models of the fraction of epochs
     whose loss rose above the previous epoch's (0 for a monotone descent, about 0.5 for
     a loss that oscillates); epochs. A single-model History counts as one model.
     """
-    loss = np.asarray(history.loss, dtype=np.float64)
-    acc = np.asarray(history.accuracy, dtype=np.float64)
-    val_acc = np.asarray(history.val_accuracy, dtype=np.float64)
-    if loss.ndim == 1:
-        loss, acc = loss[:, None], acc[:, None]
-        val_acc = val_acc[:, None] if val_acc.size else val_acc
-    m = loss.shape[1]
-    first = np.atleast_1d(np.asarray(
-        -1 if history.first_perfect_epoch is None else history.first_perfect_epoch)).astype(int)
-    div = np.atleast_1d(np.asarray(
-        -1 if history.diverged_epoch is None else history.diverged_epoch)).astype(int)
-    ok = div <= 0
-    out = dict(models=m, diverged=int(np.sum(~ok)), diverged_epochs=div[~ok], epochs=int(loss.shape[0]),
+    loss, m = history.loss, history.models
+    first, div = history.first_perfect_epoch, history.diverged_epoch
+    ok = div == NEVER
+    out = dict(models=m, diverged=int(np.sum(~ok)), diverged_epochs=div[~ok], epochs=history.epochs,
                final_accuracy=np.array([]), final_accuracy_mean=None, final_accuracy_std=None,
                final_accuracy_min=None, final_accuracy_max=None,
                final_loss_mean=None, final_loss_std=None,
                final_val_accuracy_mean=None, final_val_accuracy_std=None,
-               reached=int(np.sum(first > 0)), perfect_at_end=0, epochs_to_perfect=first[first > 0],
+               reached=int(np.sum(first != NEVER)), perfect_at_end=0,
+               epochs_to_perfect=first[first != NEVER],
                epochs_to_perfect_median=None, epochs_to_perfect_mean=None, epochs_to_perfect_max=None,
                loss_increase_rate=None)
-    reached = first[first > 0]
+    reached = first[first != NEVER]
     if reached.size:
         out.update(epochs_to_perfect_median=float(np.median(reached)),
                    epochs_to_perfect_mean=float(np.mean(reached)),
                    epochs_to_perfect_max=int(reached.max()))
     if not ok.any():
         return out
-    final_acc, final_loss = acc[-1, ok], loss[-1, ok]
+    final_acc, final_loss = history.final_accuracies[ok], history.final_losses[ok]
     out.update(final_accuracy=final_acc,
                final_accuracy_mean=float(final_acc.mean()), final_accuracy_std=float(final_acc.std()),
                final_accuracy_min=float(final_acc.min()), final_accuracy_max=float(final_acc.max()),
                final_loss_mean=float(final_loss.mean()), final_loss_std=float(final_loss.std()),
                perfect_at_end=int(np.sum(final_acc == 1.0)),
                loss_increase_rate=float((np.diff(loss[:, ok], axis=0) > 0).mean()) if len(loss) > 1 else 0.0)
-    if val_acc.size:
-        final_val = val_acc[-1, ok]
+    if history.val_accuracy.size:
+        final_val = history.final_val_accuracies[ok]
         out.update(final_val_accuracy_mean=float(final_val.mean()),
                    final_val_accuracy_std=float(final_val.std()))
     return out
@@ -882,7 +858,7 @@ def sigmoid_saturation(model, x, threshold=0.01, layer="hidden"):
 __all__ = [
     "DATASETS", "Dataset", "Sweep", "load_dataset", "seeds", "datasets_for",
     "check_choice", "check_int", "check_float", "check_list",
-    "build", "train", "select", "sweep", "summarize", "summary_table", "mean_std",
+    "build", "train", "sweep", "summarize", "summary_table", "mean_std",
     "markdown_table", "best_linear_accuracy", "collapse_linear",
     "architecture_rows", "architecture_table", "DEFAULTS", "check_bool", "check_epochs",
     "figures_dir", "source_listing", "sigmoid_saturation", "sci", "loss_text", "percent", "count",

@@ -529,7 +529,7 @@ def learning_curves(runs, path=None, title=None, validation=True, band="minmax",
                 parts.append(("validation", "--", history.val_loss, history.val_accuracy))
             for part, linestyle, loss_values, acc_values in parts:
                 name = part if label is None else f"{pretty(label)} ({part})"
-                if history.models is not None:
+                if history.stacked:
                     name += f", {history.models} models"
                     stacked = True
                 for ax, values, scale in ((loss_ax, loss_values, 1.0), (acc_ax, acc_values, 100.0)):

@@ -172,23 +172,6 @@ class DigitsResult:
         return self.test_logits[seed_index].argmax(axis=1)
 
 
-def _stack_histories(histories):
-    """One History with a models axis from single-model histories of equal length."""
-    def stack(name):
-        return np.stack([getattr(h, name) for h in histories], axis=1)
-
-    def per_model(name):
-        return np.array([-1 if getattr(h, name) is None else getattr(h, name) for h in histories])
-
-    first = histories[0]
-    return History(loss=stack("loss"), accuracy=stack("accuracy"), val_loss=stack("val_loss"),
-                   val_accuracy=stack("val_accuracy"), epochs=first.epochs,
-                   stop_reason=first.stop_reason, message=first.message,
-                   first_perfect_epoch=per_model("first_perfect_epoch"),
-                   diverged_epoch=per_model("diverged_epoch"),
-                   seconds=sum(h.seconds for h in histories), log=[])
-
-
 def _split_config(config, defaults):
     unknown = set(config) - set(defaults)
     if unknown:
@@ -231,7 +214,7 @@ def train_cnn(seeds=(0,), split=None, **config):
         models.append(model)
     return DigitsResult(
         name="CNN", kind="cnn", config=merged, seeds=seeds, models=models,
-        history=_stack_histories(histories),
+        history=History.stack(histories),
         accuracy={k: np.array(v) for k, v in acc.items()}, loss={k: np.array(v) for k, v in loss.items()},
         test_logits=np.stack(logits), test_labels=split["test"][1],
         num_parameters=models[0].num_parameters(), seconds=time.perf_counter() - started)

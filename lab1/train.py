@@ -1,18 +1,18 @@
 """fit(): the training loop. The trainer owns the data and the history; the model sees batches."""
 import contextlib
-import math
 import os
 import signal
 import sys
 import threading
 import time
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from . import metrics, nn
 from .optim import SGD, Optimizer
+from .optim import make as make_optimizer
 from .seeding import as_generator
 
 
@@ -20,41 +20,150 @@ class DivergenceWarning(RuntimeWarning):
     """Training stopped (or a stacked model dropped out) because its loss became nan or inf."""
 
 
+NEVER = -1   # first_perfect_epoch / diverged_epoch of a model that never got there
+
+
+@dataclass(frozen=True)
+class Divergence:
+    """One divergence event: the models (indices) whose loss became nan/inf at epoch, their
+    learning rates and losses. A single model is model 0."""
+
+    epoch: int
+    models: tuple
+    lrs: tuple
+    losses: tuple
+
+
 @dataclass
 class History:
-    """Per-epoch records of one fit. Arrays are (epochs,), or (epochs, M) for stacked models.
+    """What one fit recorded. One shape whatever the number of models: M = 1 for a single model.
 
-    stop_reason: "completed", "perfect" (every training point right), "patience"
-    (validation loss stopped improving), "diverged" or "interrupted".
-    first_perfect_epoch: first epoch with 100% training accuracy (None / -1 if never).
-    diverged_epoch: epoch whose loss was nan/inf (None / -1 if never).
+    Per-epoch curves, float arrays (epochs, M):
+      loss, accuracy: measured in each epoch's forward pass, i.e. *before* that epoch's
+      update (mini-batches: the mean over the epoch's batches); val_loss, val_accuracy:
+      after the epoch's updates ((0, M) without validation data). A diverged model's
+      entries are nan from the epoch it diverged on.
+    The trained model, as fit returns it (evaluated after the last update); a float for a
+    single model, (M,) for stacked models; nan for a diverged model or missing validation:
+      final_loss, final_accuracy, final_val_loss, final_val_accuracy.
+    Per model, (M,) arrays: first_perfect_epoch (first epoch with 100% training accuracy in
+    the curve above), diverged_epoch (NEVER = -1 when it did not happen), stop_reasons
+    ("completed", "perfect", "patience", "diverged" or "interrupted").
+    stop_reason: why training ended, the same words, or "partly diverged" when some but not
+    all models diverged and the others ran on to their own end; divergences: every event.
     """
 
     loss: np.ndarray
     accuracy: np.ndarray
     val_loss: np.ndarray
     val_accuracy: np.ndarray
-    epochs: int
+    final_losses: np.ndarray
+    final_accuracies: np.ndarray
+    final_val_losses: np.ndarray
+    final_val_accuracies: np.ndarray
+    first_perfect_epoch: np.ndarray
+    diverged_epoch: np.ndarray
+    stop_reasons: np.ndarray
     stop_reason: str
     message: str
-    first_perfect_epoch: object
-    diverged_epoch: object
+    stacked: bool
     seconds: float
+    divergences: list = field(default_factory=list)
     log: list = field(default_factory=list)
+
+    @property
+    def epochs(self):
+        """Epochs run (the same for every model: stacked models train in lockstep)."""
+        return self.loss.shape[0]
+
+    @property
+    def models(self):
+        """M, the number of models (1 for a single model)."""
+        return self.loss.shape[1]
+
+    def _final(self, values):
+        return values if self.stacked else float(values[0])
+
+    @property
+    def final_loss(self):
+        return self._final(self.final_losses)
+
+    @property
+    def final_accuracy(self):
+        return self._final(self.final_accuracies)
+
+    @property
+    def final_val_loss(self):
+        return self._final(self.final_val_losses)
+
+    @property
+    def final_val_accuracy(self):
+        return self._final(self.final_val_accuracies)
+
+    def select(self, index):
+        """The History of some models, keeping the models axis: index is a list/array of
+        positions or a slice. Divergence events keep only the selected models (renumbered)."""
+        positions = np.arange(self.models)[index]
+        renumber = {int(old): new for new, old in enumerate(np.atleast_1d(positions))}
+        events = [Divergence(e.epoch, *zip(*[(renumber[i], lr, v) for i, lr, v in
+                                            zip(e.models, e.lrs, e.losses) if i in renumber]))
+                  for e in self.divergences if renumber.keys() & set(e.models)]
+        pick = np.atleast_1d(positions)
+        return replace(
+            self, loss=self.loss[:, pick], accuracy=self.accuracy[:, pick],
+            val_loss=self.val_loss[:, pick], val_accuracy=self.val_accuracy[:, pick],
+            final_losses=self.final_losses[pick], final_accuracies=self.final_accuracies[pick],
+            final_val_losses=self.final_val_losses[pick],
+            final_val_accuracies=self.final_val_accuracies[pick],
+            first_perfect_epoch=self.first_perfect_epoch[pick],
+            diverged_epoch=self.diverged_epoch[pick], stop_reasons=self.stop_reasons[pick],
+            divergences=events, log=[])
+
+    def model(self, index):
+        """The History of model index alone: M = 1, stacked False, final_* floats."""
+        if not -self.models <= index < self.models:
+            raise ValueError(f"History.model: index {index} out of range for {self.models} models")
+        one = self.select([index % self.models])
+        reason = str(one.stop_reasons[0])
+        return replace(one, stacked=False, stop_reason=reason, log=self.log,
+                       message=self.message if reason == self.stop_reason else "")
+
+    @classmethod
+    def stack(cls, histories):
+        """One stacked History from histories of equal length (e.g. models trained one by one)."""
+        histories = list(histories)
+        if not histories or len({h.epochs for h in histories}) != 1:
+            raise ValueError(f"History.stack: needs histories of equal length, got epochs "
+                             f"{[h.epochs for h in histories]}")
+        columns = {name: np.concatenate([getattr(h, name) for h in histories], axis=-1) for name in
+                   ("loss", "accuracy", "val_loss", "val_accuracy", "final_losses", "final_accuracies",
+                    "final_val_losses", "final_val_accuracies", "first_perfect_epoch",
+                    "diverged_epoch", "stop_reasons")}
+        offsets = np.cumsum([0] + [h.models for h in histories])
+        events = [replace(e, models=tuple(i + offset for i in e.models))
+                  for h, offset in zip(histories, offsets) for e in h.divergences]
+        gone = columns["diverged_epoch"] != NEVER
+        reasons = {h.stop_reason for h in histories if h.stop_reason not in ("diverged", "partly diverged")}
+        loop_reason = reasons.pop() if len(reasons) == 1 else "completed"
+        return cls(**columns, stop_reason=_overall_reason(loop_reason, gone),
+                   message="; ".join(filter(None, (h.message for h in histories))), stacked=True,
+                   seconds=sum(h.seconds for h in histories), divergences=events, log=[])
 
     def last_epochs(self, k=5):
         """The last k epochs in the TA's format: ['epoch 4996 loss : 0.0123', ...]."""
         first = max(self.epochs - k, 0)
         return [f"epoch {e + 1} loss : {_fmt(self.loss[e])}" for e in range(first, self.epochs)]
 
-    @property
-    def models(self):
-        return None if self.loss.ndim == 1 else self.loss.shape[1]
-
 
 def _fmt(value):
-    value = np.asarray(value)
-    return repr(float(value)) if value.ndim == 0 else f"mean {value.mean():.6g} over {value.size} models"
+    """One model's loss as Python prints it; several models' as their mean (nan ones skipped)."""
+    value = np.ravel(value)
+    if value.size == 1:
+        return repr(float(value[0]))
+    finite = value[np.isfinite(value)]
+    mean = f"{finite.mean():.6g}" if finite.size else "nan"
+    return f"mean {mean} over {finite.size} of {value.size} models" if finite.size < value.size \
+        else f"mean {mean} over {value.size} models"
 
 
 def _listing(values):
@@ -129,39 +238,82 @@ class _Progress:
             sys.stderr.flush()
 
 
-def fit(model, x, y, loss="mse", optimizer=None, epochs=1000, batch_size=None, shuffle=True,
-        validation=None, rng=None, stop_when_perfect=False, patience=None, log_every=None,
-        log=print, progress=False, raise_on_divergence=False, catch_interrupt=False):
-    """Train model on (x, y) and return its History.
-
-    x: (N, features) (or (N, C, H, W) for convolutional models); y: (N, 1) labels or
-    targets, (N,) class indices for cross-entropy. loss: a Loss or its name.
-    optimizer: an Optimizer over model.parameters() (default SGD, lr 0.1).
-    batch_size: None for full batch, k for mini-batches, 1 for one sample at a time;
-    mini-batches are drawn in a fresh order each epoch from rng when shuffle is True.
-    validation: (x_val, y_val), evaluated after each epoch's updates.
-    stop_when_perfect: stop once every training point is classified correctly
-    (stacked: once every model is). patience: stop when the validation loss has not
-    improved for that many epochs. log_every: log 'epoch E loss : L' every k epochs via log.
-    On nan/inf loss training stops with a DivergenceWarning naming the epoch and lr
-    (raise_on_divergence=True raises instead); catch_interrupt=True makes Ctrl-C end
-    training after the current epoch (stop_reason "interrupted"; a second Ctrl-C stops
-    mid-epoch). Stacked models (model.models = M) train together,
-    each exactly as it would alone; one that diverges drops out, the others go on.
-    """
-    loss_fn = nn.loss(loss)
-    if optimizer is None:
+def _check_options(model, optimizer, lr, epochs, batch_size, log_every, patience, validation):
+    """The optimizer fit will use; ValueError naming the first bad argument."""
+    if isinstance(optimizer, str):
+        optimizer = make_optimizer(optimizer, model.parameters(), lr=0.1 if lr is None else lr)
+    elif lr is not None:
+        raise ValueError("fit: lr= applies to an optimizer given by name (optimizer='adam'); "
+                         "this optimizer already has its lr")
+    elif optimizer is None:
         optimizer = SGD(model.parameters(), lr=0.1)
     if not isinstance(optimizer, Optimizer):
-        raise ValueError(f"fit: optimizer must be a lab1.optim optimizer, got {type(optimizer).__name__}")
-    if not isinstance(epochs, (int, np.integer)) or epochs <= 0:
-        raise ValueError(f"fit: epochs must be a positive integer, got {epochs!r}")
-    if batch_size is not None and (not isinstance(batch_size, (int, np.integer)) or batch_size <= 0):
-        raise ValueError(f"fit: batch_size must be a positive integer or None, got {batch_size!r}")
-    if log_every is not None and (not isinstance(log_every, (int, np.integer)) or log_every <= 0):
-        raise ValueError(f"fit: log_every must be a positive integer or None, got {log_every!r}")
+        raise ValueError(f"fit: optimizer must be a lab1.optim optimizer or its name, "
+                         f"got {type(optimizer).__name__}")
+    own = {id(p) for p in model.parameters()}
+    foreign = [i for i, p in enumerate(optimizer.params) if id(p) not in own]
+    if foreign:
+        raise ValueError(f"fit: the optimizer's parameters {foreign} are not parameters of this "
+                         f"model; build the optimizer from model.parameters()")
+    for name, value, allow_none in (("epochs", epochs, False), ("batch_size", batch_size, True),
+                                    ("log_every", log_every, True), ("patience", patience, True)):
+        if value is None and allow_none:
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
+            raise ValueError(f"fit: {name} must be a positive integer{' or None' if allow_none else ''}, "
+                             f"got {value!r}")
+    if validation is not None and (not isinstance(validation, (tuple, list)) or len(validation) != 2):
+        raise ValueError(f"fit: validation must be an (x_val, y_val) pair, got {type(validation).__name__}"
+                         + (f" of length {len(validation)}" if isinstance(validation, (tuple, list)) else ""))
     if patience is not None and validation is None:
         raise ValueError("fit: patience needs validation data")
+    for name, p in model.named_parameters():
+        if not np.isfinite(p.data).all():
+            raise ValueError(f"fit: parameter {name} holds NaN or inf before training "
+                             f"(loaded or set that way; not a learning-rate problem)")
+    return optimizer
+
+
+def _divergence(epoch, value, newly, lr, stacked):
+    """The event for the models whose loss just became nan/inf (newly: (M,) bool), and its message."""
+    which = np.flatnonzero(newly)
+    lrs = np.broadcast_to(np.asarray(lr, dtype=float), newly.shape)[which]
+    event = Divergence(epoch, tuple(which.tolist()), tuple(lrs.tolist()), tuple(value[which].tolist()))
+    subject = f"models {which.tolist()} " if stacked else ""
+    return event, (f"training {subject}diverged at epoch {epoch}: loss is {_listing(value[which])} "
+                   f"with lr {_listing(lrs)}; try a smaller learning rate")
+
+
+def _overall_reason(loop_reason, diverged):
+    if diverged.all():
+        return "diverged"
+    return "partly diverged" if diverged.any() else loop_reason
+
+
+def fit(model, x, y, loss="mse", optimizer=None, epochs=1000, batch_size=None, shuffle=True,
+        validation=None, rng=None, stop_when_perfect=False, patience=None, log_every=None,
+        log=print, progress=False, raise_on_divergence=False, catch_interrupt=False, lr=None):
+    """Train model on (x, y) and return its History (see History for what each field means).
+
+    model: a Module with forward(x) -> out, backward(dout) and parameters(); model.models is
+    None or M stacked models. x: (N, features) (or (N, C, H, W) for convolutional models);
+    y: (N, 1) labels or targets, (N,) class indices for cross-entropy. loss: a Loss or its name.
+    optimizer: an Optimizer over model.parameters() with step(), or its name with lr=
+    (default SGD, lr 0.1). batch_size: None for full batch, k for mini-batches, 1 for one
+    sample at a time; mini-batches come in a fresh order each epoch from rng when shuffle.
+    validation: (x_val, y_val), evaluated after each epoch's updates.
+    stop_when_perfect: stop once every training point is classified correctly (stacked: once
+    every model that has not diverged is). patience: stop when the validation loss has not
+    improved for that many epochs. log_every: log 'epoch E loss : L' every k epochs via log.
+    On nan/inf loss training stops with a DivergenceWarning naming the epoch and lr
+    (raise_on_divergence=True raises FloatingPointError instead); stacked models train
+    together, each exactly as it would alone, and one that diverges drops out alone.
+    catch_interrupt=True makes Ctrl-C end training after the current epoch (stop_reason
+    "interrupted"; a second Ctrl-C stops mid-epoch).
+    """
+    loss_fn = nn.loss(loss)
+    optimizer = _check_options(model, optimizer, lr, epochs, batch_size, log_every, patience,
+                               validation)
     x, y = _check_data("training", x, y)
     target = _loss_target(loss_fn, y)
     if validation is not None:
@@ -169,20 +321,16 @@ def fit(model, x, y, loss="mse", optimizer=None, epochs=1000, batch_size=None, s
         val_target = _loss_target(loss_fn, y_val)
     labels = metrics.true_labels(target)
     n, stacked = len(x), model.models is not None
-    # per-epoch checks on a single model's float loss stay in plain Python: they run every epoch
-    all_finite = (lambda v: np.isfinite(v).all()) if stacked else math.isfinite
-    any_perfect = (lambda a: (a == 1.0).any()) if stacked else (lambda a: a == 1.0)
+    m = model.models or 1
     full_batch = batch_size is None or batch_size >= n
     gen = as_generator(rng)
 
-    losses, accuracies, val_losses, val_accuracies, lines = [], [], [], [], []
-    shape = (model.models,) if stacked else ()
-    first_perfect = np.full(shape, -1)
-    diverged = np.full(shape, -1)
-    best_val, stale = np.full(shape, np.inf), np.zeros(shape, dtype=int)
+    losses, accuracies, val_losses, val_accuracies, lines, events = [], [], [], [], [], []
+    first_perfect, diverged = np.full(m, NEVER), np.full(m, NEVER)
+    best_val, stale = np.full(m, np.inf), np.zeros(m, dtype=int)
     bar = _Progress(epochs, progress)
-    stop_reason, message, epoch = "completed", "", 0
-    perfect_so_far = False      # every model has reached 100% training accuracy at least once
+    loop_reason, loop_message, divergence_message, epoch = "completed", "", "", 0
+    all_perfect = False       # every model that has not diverged has reached 100% at least once
     started = time.perf_counter()
 
     def train_step(xb, tb):
@@ -209,42 +357,44 @@ def fit(model, x, y, loss="mse", optimizer=None, epochs=1000, batch_size=None, s
                         value = value + batch_value * (len(idx) / n)
                         correct = correct + _count_correct(out, labels[idx], stacked)
                     acc = correct / n
+                value = np.array(value, dtype=np.float64).reshape(m)
+                acc = np.array(acc, dtype=np.float64).reshape(m)
+
+                if events or not np.isfinite(value).all():
+                    newly = ~np.isfinite(value) & (diverged == NEVER)
+                    if newly.any():
+                        diverged[newly] = epoch
+                        event, divergence_message = _divergence(epoch, value, newly, optimizer.lr, stacked)
+                        events.append(event)
+                        all_perfect = bool(np.all((first_perfect != NEVER) | (diverged != NEVER)))
+                        if raise_on_divergence:
+                            raise FloatingPointError(divergence_message)
+                        warnings.warn(divergence_message, DivergenceWarning, stacklevel=2)
+                    gone = diverged != NEVER
+                    value[gone], acc[gone] = np.nan, np.nan
                 losses.append(value)
                 accuracies.append(acc)
-
-                if not all_finite(value):
-                    newly = ~np.isfinite(value) & (diverged < 0)
-                    if np.any(newly):
-                        diverged[newly] = epoch
-                        lrs = np.broadcast_to(np.asarray(optimizer.lr, dtype=float), shape)[newly]
-                        which = f"models {np.flatnonzero(newly).tolist()} " if stacked else ""
-                        message = (f"training {which}diverged at epoch {epoch}: loss is "
-                                   f"{_listing(np.asarray(value)[newly])} with lr {_listing(lrs)}; "
-                                   f"try a smaller learning rate")
-                        if raise_on_divergence:
-                            raise FloatingPointError(message)
-                        warnings.warn(message, DivergenceWarning, stacklevel=2)
-                    if np.all(diverged > 0):
-                        stop_reason = "diverged"
-                        break
-
-                if not perfect_so_far and any_perfect(acc):
-                    newly = (acc == 1.0) & (first_perfect < 0)
-                    first_perfect[newly] = epoch
-                    perfect_so_far = bool(np.all(first_perfect > 0))
+                if events and (diverged != NEVER).all():
+                    break
+                if not all_perfect and (acc == 1.0).any():
+                    first_perfect[(acc == 1.0) & (first_perfect == NEVER)] = epoch
+                    all_perfect = bool(np.all((first_perfect != NEVER) | (diverged != NEVER)))
 
                 if validation is not None:
                     val_out = model.forward(x_val)
-                    val_value = loss_fn.forward(val_out, val_target)
+                    val_value = np.array(loss_fn.forward(val_out, val_target), dtype=np.float64).reshape(m)
+                    val_acc = np.array(metrics.accuracy(val_out, val_target), dtype=np.float64).reshape(m)
+                    gone = diverged != NEVER
+                    val_value[gone], val_acc[gone] = np.nan, np.nan
                     val_losses.append(val_value)
-                    val_accuracies.append(metrics.accuracy(val_out, val_target))
+                    val_accuracies.append(val_acc)
                     if patience is not None:
-                        improved = np.asarray(val_value) < best_val
+                        improved = val_value < best_val
                         best_val = np.where(improved, val_value, best_val)
                         stale = np.where(improved, 0, stale + 1)
-                        if np.all(stale >= patience):
-                            stop_reason = "patience"
-                            message = f"validation loss did not improve for {patience} epochs"
+                        if np.all(gone | (stale >= patience)):
+                            loop_reason = "patience"
+                            loop_message = f"validation loss did not improve for {patience} epochs"
                             break
 
                 if log_every and epoch % log_every == 0:
@@ -254,30 +404,59 @@ def fit(model, x, y, loss="mse", optimizer=None, epochs=1000, batch_size=None, s
                 if bar.enabled:
                     bar.update(epoch, value)
                 if interrupted.is_set():
-                    stop_reason, message = "interrupted", f"interrupted by the user after epoch {epoch}"
+                    loop_reason, loop_message = "interrupted", f"interrupted by the user after epoch {epoch}"
                     break
-                if stop_when_perfect and perfect_so_far:
-                    stop_reason = "perfect"
-                    message = f"every training point classified correctly at epoch {epoch}"
+                if stop_when_perfect and all_perfect:
+                    loop_reason = "perfect"
+                    loop_message = f"every training point classified correctly at epoch {epoch}"
                     break
     except KeyboardInterrupt:
         if not catch_interrupt:
             raise
-        stop_reason, message = "interrupted", f"interrupted by the user at epoch {epoch}"
-        epoch = len(losses)
+        loop_reason, loop_message = "interrupted", f"interrupted by the user at epoch {epoch}"
+        # an epoch cut short leaves no record: every curve keeps the epochs that completed
+        done = min(len(losses), len(val_losses) if validation is not None else len(losses))
+        del losses[done:], accuracies[done:], val_losses[done:], val_accuracies[done:]
 
-    def as_array(values):
-        return np.array(values, dtype=np.float64).reshape((len(values),) + shape)
+    gone = diverged != NEVER
+    finals = _evaluate_finals(model, loss_fn, x, target, m, gone)
+    val_finals = _evaluate_finals(model, loss_fn, x_val, val_target, m, gone) \
+        if validation is not None else (np.full(m, np.nan), np.full(m, np.nan))
+    reasons = np.where(gone, "diverged", np.where((loop_reason == "perfect") & (first_perfect == NEVER),
+                                                  "completed", loop_reason))
+    if gone.all():
+        message = divergence_message if len(events) == 1 else \
+            f"{_divergence_summary(events)}; try a smaller learning rate"
+    else:
+        message = "; ".join(filter(None, [loop_message, events and _divergence_summary(events)]))
 
-    def per_model(values):
-        return values if stacked else (int(values) if values > 0 else None)
+    def curve(values):
+        return np.array(values, dtype=np.float64).reshape(len(values), m)
 
     return History(
-        loss=as_array(losses), accuracy=as_array(accuracies),
-        val_loss=as_array(val_losses), val_accuracy=as_array(val_accuracies),
-        epochs=len(losses), stop_reason=stop_reason, message=message,
-        first_perfect_epoch=per_model(first_perfect), diverged_epoch=per_model(diverged),
-        seconds=time.perf_counter() - started, log=lines)
+        loss=curve(losses), accuracy=curve(accuracies),
+        val_loss=curve(val_losses), val_accuracy=curve(val_accuracies),
+        final_losses=finals[0], final_accuracies=finals[1],
+        final_val_losses=val_finals[0], final_val_accuracies=val_finals[1],
+        first_perfect_epoch=first_perfect, diverged_epoch=diverged, stop_reasons=reasons,
+        stop_reason=_overall_reason(loop_reason, gone), message=message,
+        stacked=stacked, seconds=time.perf_counter() - started, divergences=events, log=lines)
+
+
+def _divergence_summary(events):
+    count = sum(len(e.models) for e in events)
+    return f"{count} model{'s' if count != 1 else ''} diverged (first at epoch {events[0].epoch})"
+
+
+def _evaluate_finals(model, loss_fn, x, target, m, gone):
+    """(losses (M,), accuracies (M,)) of the model as it is now; nan for the models in gone (M,)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = model.forward(x)
+        value = np.array(loss_fn.forward(out, target), dtype=float).reshape(m)
+        acc = np.array(metrics.accuracy(out, target), dtype=float).reshape(m)
+    gone = gone | ~np.isfinite(value)
+    value[gone], acc[gone] = np.nan, np.nan
+    return value, acc
 
 
 def evaluate(model, x, y, loss="mse"):

@@ -8,7 +8,9 @@ import pytest
 
 from lab1 import experiments as ex
 from lab1 import nn, optim
-from lab1.train import History, fit
+from lab1.train import fit
+
+from histories import make_history
 
 
 # --------------------------------------------------------------------------- parameters
@@ -81,13 +83,13 @@ def test_train_with_per_model_lr_follows_single_runs():
     for m, (seed, lr) in enumerate(zip([1, 2], lrs)):
         single = nn.mlp([2, 4, 4, 1], init="normal", rng=seed)
         h = fit(single, data.x, data.y, optimizer=optim.SGD(single.parameters(), lr=lr), epochs=30)
-        np.testing.assert_allclose(history.loss[:, m], h.loss, rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(history.loss[:, m], h.loss[:, 0], rtol=1e-12, atol=1e-15)
 
 
 def test_select_keeps_the_models_axis():
     data = ex.load_dataset("xor")
     _, history = ex.train(data.x, data.y, [0, 1, 2], epochs=5, validation=data.validation)
-    part = ex.select(history, [0, 2])
+    part = history.select([0, 2])
     assert part.loss.shape == (5, 2) and part.val_accuracy.shape == (5, 2)
     np.testing.assert_array_equal(part.loss[:, 1], history.loss[:, 2])
     assert part.first_perfect_epoch.shape == (2,)
@@ -139,11 +141,7 @@ def test_sweep_other_options_and_errors():
 # --------------------------------------------------------------------------- statistics
 
 def _history(loss, acc, first, diverged, val_acc=None):
-    loss, acc = np.asarray(loss, float), np.asarray(acc, float)
-    val = np.asarray(val_acc, float) if val_acc is not None else np.zeros((0,) + loss.shape[1:])
-    return History(loss=loss, accuracy=acc, val_loss=val, val_accuracy=val, epochs=len(loss),
-                   stop_reason="completed", message="", first_perfect_epoch=np.array(first),
-                   diverged_epoch=np.array(diverged), seconds=0.0)
+    return make_history(loss, acc, first, diverged, val_accuracy=val_acc)
 
 
 def test_summarize_counts_and_excludes_diverged_models():
@@ -164,11 +162,11 @@ def test_best_breaks_ties_by_the_loss():
     data = ex.load_dataset("xor")
     runs = ex.sweep(data, "lr", [0.01, 0.1, 1.0], seeds=[0], epochs=3)
     for v, loss in zip(runs.values, (0.30, 0.20, 0.25)):
-        runs.histories[v].accuracy[:] = 0.5            # all three tie on accuracy
-        runs.histories[v].loss[-1] = loss
+        runs.histories[v].final_accuracies[:] = 0.5    # all three tie on accuracy
+        runs.histories[v].final_losses[:] = loss
     assert runs.best() == 0.1                            # the lowest loss among the tie
     assert runs.best(among=[0.01, 1.0]) == 1.0
-    runs.histories[0.01].accuracy[-1] = 0.6
+    runs.histories[0.01].final_accuracies[:] = 0.6
     assert runs.best() == 0.01                           # accuracy first
     with pytest.raises(ValueError, match="none of"):
         runs.best(among=[5.0])

@@ -8,6 +8,7 @@ from matplotlib.figure import Figure  # noqa: E402
 
 from lab1 import data, nn, optim, plots  # noqa: E402
 from lab1.train import fit  # noqa: E402
+from histories import make_history  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -258,14 +259,11 @@ def test_learning_curves_log_scale_when_loss_spans_decades(trained):
 
 
 def _fake_history(epochs, models=None):
-    from lab1.train import History
-    shape = (epochs,) if models is None else (epochs, models)
-    t = np.arange(1, epochs + 1, dtype=float).reshape((epochs,) + (1,) * (len(shape) - 1))
-    loss = np.broadcast_to(1.0 / t, shape) * (1 + 0.1 * np.sin(t))
-    acc = np.broadcast_to(np.minimum(t / epochs, 1.0), shape)
-    return History(loss=np.array(loss), accuracy=np.array(acc), val_loss=np.array(loss),
-                   val_accuracy=np.array(acc), epochs=epochs, stop_reason="completed",
-                   message="", first_perfect_epoch=None, diverged_epoch=None, seconds=0.0)
+    m = models or 1
+    t = np.arange(1, epochs + 1, dtype=float)[:, None]
+    loss = np.broadcast_to(1.0 / t, (epochs, m)) * (1 + 0.1 * np.sin(t))
+    acc = np.broadcast_to(np.minimum(t / epochs, 1.0), (epochs, m))
+    return make_history(np.array(loss), np.array(acc), val_accuracy=np.array(acc), stacked=models is not None)
 
 
 def test_learning_curves_downsample_long_runs_keeping_first_and_last_epoch():

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from lab1 import data, nn, optim
-from lab1.train import DivergenceWarning, fit
+from lab1 import metrics
+from lab1.train import NEVER, DivergenceWarning, History, fit
 
 # Documented configuration reaching 100% on both data sets: 2-4-4-1 sigmoid, MSE,
 # full-batch SGD, lr 1.0, init "normal" (the N(0, 1) weights most students use), seed 1.
@@ -26,8 +27,8 @@ def test_lab_network_reaches_100_percent(dataset):
     history = fit(model, x, y, optimizer=optim.SGD(model.parameters(), lr=LAB_CONFIG["lr"]),
                   epochs=LAB_CONFIG["epochs"], stop_when_perfect=True)
     assert history.stop_reason == "perfect"
-    assert history.accuracy[-1] == 1.0
-    assert history.first_perfect_epoch == history.epochs
+    assert history.accuracy[-1, 0] == 1.0 and history.final_accuracy == 1.0
+    assert history.first_perfect_epoch.tolist() == [history.epochs]
 
 
 def test_no_activation_cannot_fit_xor():
@@ -38,7 +39,7 @@ def test_no_activation_cannot_fit_xor():
                    rng=seeds, models=len(seeds))
     history = fit(model, x, y, optimizer=optim.SGD(model.parameters(), lr=0.1), epochs=3000)
     assert history.accuracy.max() < 1.0
-    assert np.all(history.first_perfect_epoch == -1)
+    assert np.all(history.first_perfect_epoch == NEVER)
 
 
 def test_output_delta_has_sigmoid_derivative_and_factor_two():
@@ -114,7 +115,8 @@ def test_stacked_models_follow_their_solo_trajectories(make_optimizer, batch_siz
         solo = lab_model(seed=seed)
         solo_history = fit(solo, x, y, optimizer=make_optimizer(solo.parameters(), lr), epochs=60,
                            batch_size=batch_size, rng=9)
-        np.testing.assert_allclose(history.loss[:, m], solo_history.loss, rtol=1e-10, atol=1e-14)
+        np.testing.assert_allclose(history.loss[:, m], solo_history.loss[:, 0], rtol=1e-10, atol=1e-14)
+        np.testing.assert_allclose(history.final_losses[m], solo_history.final_loss, rtol=1e-10)
         for p_stacked, p_solo in zip(stacked.parameters(), solo.parameters()):
             np.testing.assert_allclose(p_stacked.data[m], p_solo.data, rtol=1e-10, atol=1e-14)
 
@@ -125,8 +127,10 @@ def test_divergence_stops_with_message_and_keeps_history():
     with pytest.warns(DivergenceWarning, match=r"diverged at epoch \d+.*lr 1000"):
         history = fit(model, x * 100, y, optimizer=optim.SGD(model.parameters(), lr=1000.0), epochs=500)
     assert history.stop_reason == "diverged"
-    assert history.epochs == history.diverged_epoch < 500
-    assert len(history.loss) == history.epochs and not np.isfinite(history.loss[-1])
+    assert history.diverged_epoch.tolist() == [history.epochs] and history.epochs < 500
+    assert len(history.loss) == history.epochs and not np.isfinite(history.loss[-1, 0])
+    assert np.isnan(history.accuracy[-1, 0]) and np.isnan(history.final_accuracy)
+    assert [e.epoch for e in history.divergences] == [history.epochs]
     with pytest.raises(FloatingPointError, match="diverged"):
         model = nn.mlp([2, 8, 1], activation="relu", output="identity", init="normal", rng=0)
         fit(model, x * 100, y, optimizer=optim.SGD(model.parameters(), lr=1000.0), epochs=500,
@@ -140,8 +144,13 @@ def test_stacked_divergence_drops_only_that_model():
         warnings.simplefilter("ignore", DivergenceWarning)
         history = fit(model, x * 100, y, optimizer=optim.SGD(model.parameters(), lr=np.array([1e-6, 1000.0])),
                       epochs=100)
-    assert history.diverged_epoch[0] == -1 and history.diverged_epoch[1] > 0
+    assert history.diverged_epoch[0] == NEVER and history.diverged_epoch[1] > 0
     assert history.epochs == 100 and np.all(np.isfinite(history.loss[:, 0]))
+    assert history.stop_reason == "partly diverged"
+    assert history.stop_reasons.tolist() == ["completed", "diverged"]
+    assert np.isnan(history.accuracy[history.diverged_epoch[1] - 1:, 1]).all()
+    assert np.isnan(history.final_accuracies[1]) and history.final_accuracies[0] >= 0
+    assert history.divergences[0].models == (1,) and history.divergences[0].lrs == (1000.0,)
 
 
 def test_validation_patience_and_log_format():
@@ -155,7 +164,7 @@ def test_validation_patience_and_log_format():
     assert history.stop_reason == "patience" and history.epochs < 4000
     assert len(history.val_loss) == len(history.val_accuracy) == history.epochs
     assert lines[0].startswith("epoch 5 loss : ") and float(lines[0].split(" : ")[1]) > 0
-    assert history.last_epochs(3)[-1] == f"epoch {history.epochs} loss : {float(history.loss[-1])!r}"
+    assert history.last_epochs(3)[-1] == f"epoch {history.epochs} loss : {float(history.loss[-1, 0])!r}"
 
 
 def test_one_sample_at_a_time_trains():
@@ -174,7 +183,7 @@ def test_cross_entropy_fit_multiclass():
     model = nn.mlp([2, 16, 3], activation="relu", output="identity", init="he_normal", rng=0)
     history = fit(model, x, labels, loss="cross_entropy",
                   optimizer=optim.SGD(model.parameters(), lr=0.1, momentum=0.9), epochs=200)
-    assert history.accuracy[-1] > 0.95 and history.loss[-1] < history.loss[0]
+    assert history.final_accuracy > 0.95 and history.final_loss < history.loss[0, 0]
 
 
 def test_save_and_load_round_trip(tmp_path):
@@ -244,3 +253,118 @@ def test_ctrl_c_ends_training_after_the_current_epoch():
                   log_every=1, log=press_ctrl_c, catch_interrupt=True)
     assert history.stop_reason == "interrupted" and history.epochs == 10
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+# ---------------------------------------------------------------- History: final means the returned model
+
+def test_final_numbers_are_the_returned_models():
+    x, y = data.generate_linear(40, rng=0)
+    xv, yv = data.generate_linear(30, rng=1)
+    model = lab_model()
+    history = fit(model, x, y, optimizer=optim.SGD(model.parameters(), lr=2.0), epochs=40,
+                  validation=(xv, yv))
+    assert isinstance(history.final_accuracy, float) and history.loss.shape == (40, 1)
+    assert history.final_accuracy == metrics.accuracy(model(x), y)
+    assert history.final_loss == pytest.approx(nn.MSELoss()(model(x), y), rel=1e-12)
+    assert history.final_val_accuracy == metrics.accuracy(model(xv), yv)
+    # the curve's last entry is the forward pass before the last update: another model
+    assert history.loss[-1, 0] != history.final_loss
+
+
+def test_final_numbers_of_stacked_models_that_end_differently():
+    x, y = data.generate_XOR_easy()
+    lrs = np.array([0.005, 0.05, 0.2, 1e4])           # slow, fast, faster, diverging (identity output)
+    model = nn.mlp([2, 6, 6, 1], activation="tanh", output="identity", init="normal",
+                   rng=[0, 1, 2, 3], models=4)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DivergenceWarning)
+        history = fit(model, x, y, optimizer=optim.SGD(model.parameters(), lr=lrs), epochs=300)
+    assert history.final_accuracies.shape == (4,) and history.stacked
+    expected = metrics.accuracy(model(x), y)
+    alive = history.diverged_epoch == NEVER
+    assert alive.tolist() == [True, True, True, False]
+    np.testing.assert_array_equal(history.final_accuracies[alive], expected[alive])
+    assert len(set(history.final_accuracies[alive].tolist())) > 1      # they really end differently
+    assert np.isnan(history.final_accuracies[3])
+    one = history.model(1)
+    assert not one.stacked and one.final_accuracy == expected[1] and one.loss.shape == (300, 1)
+
+
+def test_diverged_model_does_not_block_stop_when_perfect():
+    x, y = data.generate_XOR_easy()
+    model = nn.mlp([2, 4, 4, 1], output="identity", init="normal", rng=[1, 1], models=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DivergenceWarning)
+        history = fit(model, x, y, optimizer=optim.SGD(model.parameters(), lr=np.array([0.5, 1e5])),
+                      epochs=20000, stop_when_perfect=True)
+    assert history.epochs < 20000
+    assert history.stop_reasons.tolist() == ["perfect", "diverged"]
+    assert history.stop_reason == "partly diverged" and "diverged" in history.message
+
+
+def test_every_divergence_event_is_kept():
+    x, y = data.generate_linear(30, rng=0)
+    model = nn.mlp([2, 8, 1], activation="relu", output="identity", init="normal", rng=[0, 0, 0], models=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DivergenceWarning)
+        history = fit(model, x * 100, y, epochs=200,
+                      optimizer=optim.SGD(model.parameters(), lr=np.array([1e-7, 1e3, 10.0])))
+    events = history.divergences
+    assert sum(len(e.models) for e in events) == int(np.sum(history.diverged_epoch != NEVER)) >= 2
+    assert len(events) == 2 and events[0].epoch < events[1].epoch
+    assert {m for e in events for m in e.models} == set(np.flatnonzero(history.diverged_epoch != NEVER))
+
+
+def test_history_select_and_stack_round_trip():
+    x, y = data.generate_XOR_easy()
+    model = lab_model(seed=[0, 1, 2], models=3)
+    history = fit(model, x, y, optimizer=optim.SGD(model.parameters(), lr=1.0), epochs=20)
+    again = History.stack([history.model(i) for i in range(3)])
+    np.testing.assert_array_equal(again.loss, history.loss)
+    np.testing.assert_array_equal(again.final_accuracies, history.final_accuracies)
+    part = history.select([2, 0])
+    np.testing.assert_array_equal(part.loss[:, 0], history.loss[:, 2])
+    assert part.models == 2 and part.final_accuracies[1] == history.final_accuracies[0]
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(patience=0, validation="pair"), "patience must be a positive integer"),
+    (dict(patience=-3), "patience must be a positive integer"),
+    (dict(validation=(np.zeros((3, 2)),)), r"validation must be an \(x_val, y_val\) pair.*length 1"),
+    (dict(validation=np.zeros((3, 2))), r"validation must be an \(x_val, y_val\) pair"),
+    (dict(optimizer="adam", lr=-1.0), "lr must lie in"),
+    (dict(optimizer="nadam", lr=0.1), "unknown optimizer 'nadam'"),
+    (dict(lr=0.5), "lr= applies to an optimizer given by name"),
+])
+def test_fit_rejects_bad_options(kwargs, match):
+    x, y = data.generate_XOR_easy()
+    model = lab_model()
+    if isinstance(kwargs.get("validation"), str):
+        kwargs["validation"] = (x, y)
+    with pytest.raises(ValueError, match=match):
+        fit(model, x, y, epochs=5, **kwargs)
+
+
+def test_fit_rejects_an_optimizer_over_another_models_parameters():
+    x, y = data.generate_XOR_easy()
+    model, other = lab_model(), lab_model()
+    with pytest.raises(ValueError, match=r"optimizer's parameters \[0, 1, 2, 3, 4, 5\] are not parameters"):
+        fit(model, x, y, optimizer=optim.SGD(other.parameters(), lr=1.0), epochs=5)
+
+
+def test_nan_weights_are_not_called_a_learning_rate_problem(tmp_path):
+    x, y = data.generate_XOR_easy()
+    model = lab_model()
+    model[0].weight.data[0, 0] = np.nan
+    model.save(tmp_path / "broken.npz")
+    loaded = lab_model(seed=5).load(tmp_path / "broken.npz")
+    with pytest.raises(ValueError, match=r"parameter 0.weight holds NaN.*not a learning-rate problem") as error:
+        fit(loaded, x, y, epochs=5)
+    assert "smaller learning rate" not in str(error.value)
+
+
+def test_optimizer_by_name():
+    x, y = data.generate_XOR_easy()
+    model = lab_model()
+    history = fit(model, x, y, optimizer="adam", lr=0.05, epochs=300)
+    assert history.final_loss < history.loss[0, 0]
