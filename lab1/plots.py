@@ -498,8 +498,11 @@ def _legend_extra_height(names, ncols, size):
     return max(heights) - line
 
 
-def learning_curves(runs, path=None, title=None, validation=True, band="minmax", max_points=MAX_POINTS):
+def learning_curves(runs, path=None, title=None, validation=True, band="minmax", max_points=MAX_POINTS,
+                    colors=None):
     """Loss and accuracy per epoch of one History or of a dict {label: History}.
+    colors: {label: colour} (e.g. from ``sweep_colors``), so that one setting has one
+    colour in every figure of a study; labels missing from it take the run palette.
 
     Labels that are registry names ("relu", "adam") are shown as ``pretty`` names. The
     legend, below the axes, gets as many columns as fit the figure's width, and the figure
@@ -523,7 +526,7 @@ def learning_curves(runs, path=None, title=None, validation=True, band="minmax",
     with style():
         loss_ax, acc_ax = fig.subplots(1, 2)
         for i, (label, history) in enumerate(runs.items()):
-            color = RUN_COLORS[i % len(RUN_COLORS)]
+            color = (colors or {}).get(label, RUN_COLORS[i % len(RUN_COLORS)])
             parts = [("training", "-", history.loss, history.accuracy)]
             if validation and len(history.val_loss):
                 parts.append(("validation", "--", history.val_loss, history.val_accuracy))
@@ -541,7 +544,7 @@ def learning_curves(runs, path=None, title=None, validation=True, band="minmax",
                     ax.plot(epochs, centre[keep] * scale, linestyle=linestyle, color=color, label=name)
                     if low is not None:
                         ax.fill_between(epochs, low[keep] * scale, high[keep] * scale, color=color,
-                                        alpha=0.2 if linestyle == "-" else 0.1, linewidth=0)
+                                        alpha=0.12 if linestyle == "-" else 0.06, linewidth=0)   # the mean shows through
                     if ax is loss_ax:
                         finite = centre[np.isfinite(centre) & (centre > 0)]
                         positive.extend([finite.min(), finite.max()] if len(finite) else [])

@@ -169,3 +169,18 @@ def test_report_figures_fit_the_text_width_and_save_deterministically(make, tmp_
     first = plots.save(fig, tmp_path / "a.png")
     second = plots.save(make(), tmp_path / "b.png")
     assert open(first, "rb").read() == open(second, "rb").read()
+
+
+def test_learning_curves_take_the_study_colours():
+    from lab1 import data
+    from lab1.train import fit
+
+    x, y = data.generate_XOR_easy()
+    runs = {}
+    for lr in (0.5, 10.0):
+        model = nn.mlp([2, 3, 1], rng=0)
+        runs[lr] = fit(model, x, y, optimizer=optim.SGD(model.parameters(), lr=lr), epochs=5)
+    colors = plots.sweep_colors([0.1, 0.5, 10.0])
+    fig = plots.learning_curves(runs, colors=colors)
+    drawn = [matplotlib.colors.to_hex(line.get_color()) for line in fig.axes[0].lines]
+    assert drawn == [colors[0.5], colors[10.0]]
