@@ -688,8 +688,9 @@ def architecture(model=None, sizes=None, activations=None, output=None, title=No
     sizes, names, biases = _layer_plan(model, sizes, activations, output)
     columns = len(sizes)
     drawn = [_drawn_units(n) for n in sizes]
-    pitch, radius = 0.34, 0.12                            # inches between units, unit radius
     tallest = max(len(d) for d in drawn) + 1              # + the bias unit
+    pitch = min(0.34, 2.6 / (tallest - 1))                # inches between units: at most ~3.3 in tall
+    radius = min(0.12, 0.36 * pitch)
     head = 0.35 if title is not False else 0.05
     foot = 0.62                                           # three lines of column captions
     fig_h = head + tallest * pitch + 0.2 + foot
