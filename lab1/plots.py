@@ -980,10 +980,10 @@ def dots_by_value(results, xlabel, ylabel, title=None, colors=None, ylim=None, l
                 lost = len(metrics) - len(finite)
                 never += lost
                 if lost and unreached:
-                    ax.scatter([x0], [1.0], transform=ax.get_xaxis_transform(), s=18,
+                    ax.scatter([x0], [1.05], transform=ax.get_xaxis_transform(), s=18,
                                facecolors="none", edgecolors=colors[value], linewidths=1.0,
                                clip_on=False, zorder=3)
-                    ax.text(x0, 1.03, f"{lost}", transform=ax.get_xaxis_transform(), ha="center",
+                    ax.text(x0, 1.09, f"{lost}", transform=ax.get_xaxis_transform(), ha="center",
                             va="bottom", fontsize=6.5, color="0.3")
             ax.set_xticks(range(len(values)), [_value_text(v) for v in values])
             ax.set_xlim(-0.6, len(values) - 0.4)
@@ -991,14 +991,16 @@ def dots_by_value(results, xlabel, ylabel, title=None, colors=None, ylim=None, l
             name = {"xor": "XOR", "linear": "Linear"}.get(dataset, str(dataset))
             if never and not unreached:
                 name += f" ({never} without a value)"
-            ax.set_title(name, pad=14 if unreached else 4)
+            ax.set_title(name, pad=20 if unreached else 4)
             ax.grid(axis="x", visible=False)
         axes[0].set_ylabel(ylabel)
         if log_y:
             axes[0].set_yscale("log")
         if ylim is not None:
             axes[0].set_ylim(*ylim)
-        elif len(finite_all) and not log_y:
+        elif len(finite_all) and log_y and finite_all.min() > 0:
+            axes[0].set_ylim(finite_all.min() / 1.5, finite_all.max() * 1.5)
+        elif len(finite_all):
             lo, hi = finite_all.min(), finite_all.max()
             pad = 0.06 * (hi - lo) if hi > lo else max(abs(hi) * 0.05, 0.5)
             axes[0].set_ylim(lo - pad, hi + pad)
