@@ -61,9 +61,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))   # report/'s own modules, also when imported
-import appendix  # noqa: E402  cells tagged appendix / references to the end
-import captions  # noqa: E402  figure and table numbers, @fig:... references
-import keep_together  # noqa: E402  short tables not split across pages
+import build_appendix  # noqa: E402  cells tagged appendix / references to the end
+import build_captions  # noqa: E402  figure and table numbers, @fig:... references
+import build_keep  # noqa: E402  short tables not split across pages
 
 REPO = Path(__file__).resolve().parent.parent
 REPORT = REPO / "report"
@@ -611,10 +611,10 @@ def build(args) -> None:
     meta = {"course": COURSE, "title": TITLE, "student_name": args.student_name,
             "student_id": args.student_id, "date": format_date(epoch),
             "cjk_font": None, "mono_font": fonts["mono_font"]}
-    executed = appendix.reorder(executed, build_dir / "parts")
+    executed = build_appendix.reorder(executed, build_dir / "parts")
     nb = merge_notebooks(executed, meta)
-    captions.resolve(nb)
-    keep_together.apply(nb)
+    build_captions.resolve(nb)
+    build_keep.apply(nb)
     if needs_cjk(nb, meta):
         if fonts["cjk_font"]:
             nb.metadata.lab1_report.cjk_font = fonts["cjk_font"]

@@ -1,5 +1,5 @@
 """Captions, numbers, references, the appendix and kept-together tables in the report build
-(report/captions.py, report/appendix.py, report/keep_together.py), on tiny notebooks.
+(report/build_captions.py, build_appendix.py, build_keep.py), on tiny notebooks.
 
 The PDF test needs xelatex and pdftotext (`make tex`) and skips without them.
 """
@@ -30,7 +30,7 @@ def load(name):
     return module
 
 
-captions, appendix, keep_together = load("captions"), load("appendix"), load("keep_together")
+captions, appendix, keep_together = load("build_captions"), load("build_appendix"), load("build_keep")
 
 
 def figure_output():
@@ -251,3 +251,14 @@ def test_report_helpers_check_labels_and_number_within_the_notebook():
         rh.table("no table", "caption", "tbl:x")
     with pytest.raises(ValueError, match="ref: label"):
         rh.ref("eq:1")
+
+
+def test_appendix_split_of_notebook_pairs_in_memory():
+    main = new_notebook(cells=[markdown_cell("# Results"), markdown_cell("## Logs", tags=["appendix"])])
+    other = new_notebook(cells=[markdown_cell("# Discussion")])
+    order = appendix.split([("02_b.ipynb", main), ("03_c.ipynb", other)])
+    assert [name for name, _ in order] == ["02_b.ipynb", "03_c.ipynb", "appendix.ipynb",
+                                           "02_b.appendix.ipynb"]
+    assert order[1][1] is other
+    assert [c.source for c in order[0][1].cells] == ["# Results"]
+    assert appendix.split([("03_c.ipynb", other)]) == [("03_c.ipynb", other)]

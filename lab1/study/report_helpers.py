@@ -2,7 +2,7 @@
 
 In Jupyter each caption shows a number counted within the running notebook and its
 label; ``make report`` renumbers every figure and table across the whole report and
-replaces each reference by its number (report/captions.py). The caption's kind, label
+replaces each reference by its number (report/build_captions.py). The caption's kind, label
 and text travel in the output's metadata (``lab1_caption``), so the build never parses
 the Jupyter text.
 

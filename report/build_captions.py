@@ -24,7 +24,7 @@ ANCHOR_RE = re.compile(r'<a id="([^"]+)"></a>')
 REFERENCE_LINE_RE = re.compile(r'^\s*[-*+]\s+<a id="(ref:[^"]+)"></a>\s*(.*)$')
 APPENDIX_HEADING_RE = re.compile(r"^ {0,3}##[ \t]+(.*?)[ \t]*$")
 HEADING_ID_RE = re.compile(r"\{[^{}]*#(app:[^\s}]+)[^{}]*\}\s*$")
-# The headings report/appendix.py writes (identifiers, as Markdown cells may be merged)
+# The headings report/build_appendix.py writes (identifiers, as Markdown cells may be merged)
 APPENDIX_ID, REFERENCES_ID = "#lab1-appendix", "#lab1-references"
 
 
