@@ -43,14 +43,25 @@ def caption_markdown(label, caption):
     return f'<a id="{label}"></a>**{name} {number}.** {caption.strip()} *({label})*'
 
 
-def figure(fig, caption, label, path=None):
-    """Show fig (``plots.show``) followed by its numbered caption. label: 'fig:name'."""
+def figure(fig, caption, label, path=None, show=None):
+    """Show fig followed by its numbered caption. label: 'fig:name'. show: the function
+    that displays the figure (default ``plots.show(fig, path)``; a notebook's own
+    ``show(fig, name)`` that also saves it: ``show=lambda f: nb.show(f, "02_xor")``)."""
     if not str(label).startswith("fig:"):
         raise ValueError(f"figure: label must start with 'fig:', got {label!r}")
-    text = caption_markdown(label, caption)              # checks label and caption first
+    caption_markdown(label, caption)                     # checks label and caption first
+    if show is None:
+        plots.show(fig, path)
+    else:
+        show(fig)
+    figure_caption(label, caption)
+
+
+def figure_caption(label, caption):
+    """The numbered caption of the figure just shown (by any display function)."""
+    text = caption_markdown(label, caption)
     from IPython.display import display
 
-    plots.show(fig, path)
     display({"text/markdown": text}, raw=True,
             metadata={"lab1_caption": {"kind": "figure", "label": label, "caption": caption.strip()}})
 
