@@ -226,7 +226,8 @@ def test_network_modules_import_only_numpy_and_stdlib():
     root = pathlib.Path(__file__).resolve().parents[1] / "lab1"
     allowed = set(sys.stdlib_module_names) | {"numpy", "lab1"}
     for path in root.rglob("*.py"):
-        if path.name in ("plots.py", "cli.py", "__main__.py"):
+        # the report's study layer (lab1/study/) runs notebooks and may import papermill
+        if path.name in ("plots.py", "cli.py", "__main__.py") or "study" in path.relative_to(root).parts:
             continue
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Import):
