@@ -209,7 +209,7 @@ def test_pdf_numbers_captions_and_appendix(tmp_path):
     notebooks = sample_report(tmp_path / "notebooks")
     out = tmp_path / "report.pdf"
     result = subprocess.run([sys.executable, str(BUILD), "--notebooks", str(notebooks), "--build-dir",
-                             str(tmp_path / "build"), "--out", str(out)], capture_output=True,
+                             str(tmp_path / "build"), "--out", str(out), "--draft"], capture_output=True,
                             text=True, timeout=300, cwd=REPO)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "warning" not in result.stdout
