@@ -246,6 +246,8 @@ def test_every_finding_agrees_with_the_numbers(notebook, case, parameters, execu
         assert "XOR" not in text
     for broken in (r"\bnan\b(?! or inf)", r"\bNone\b(?! of)", r"= none\b", r"(?<!nan or )\binf\b"):
         assert not re.search(broken, text), re.search(broken, text)
+    if "No run diverged" in text:
+        assert not any(f.diverged_count for by_value in finals.values() for f in by_value.values())
     name = NAME[notebook]
     for dataset, by_value in finals.items():
         table = next(o for o in outputs if f'id="tbl:{"lr" if notebook == LR else "width"}-{dataset}"' in o)
