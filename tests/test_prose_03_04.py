@@ -199,6 +199,8 @@ def expected_findings(notebook, dataset, finals, parameters):
             out.append(claims.no_gain({k: f.val_accuracy for k, f in labels.items()}, "validation accuracy",
                                       "width"))
         else:
+            if not works:
+                out.append(claims.no_gain({k: f.accuracy for k, f in labels.items()}, "training accuracy", "width"))
             linear = parameters.get("activation") == "identity"
             lines = list(finals) if linear else [h for h in finals if h == 1]
             if lines:
