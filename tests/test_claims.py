@@ -334,15 +334,6 @@ def test_stuck():
     assert s.stuck(0.95, None, 0.5) is None
 
 
-def test_speedup_only_when_faster():
-    assert s.speedup("lr = 0.5", 1185, "lr = 10", 120, 20) == (
-        "The median first epoch at 100% falls from 1,185 at lr = 0.5 to 120 at lr = 10: 9.9 times fewer "
-        "epochs for a 20 times larger step.")
-    assert s.speedup("lr = 0.5", 120, "lr = 10", 300, 20) is None
-    assert s.speedup("lr = 0.5", 120.2, "lr = 10", 119.9, 20) is None       # prints as 120 both: a tie
-    assert s.speedup("lr = 0.5", None, "lr = 10", 300, 20) is None
-
-
 def test_plateau_long_only_against_another_data_set():
     text = s.plateau({"xor": 1200, "linear": 150}, {"xor": 5000, "linear": 2000}, "lr = 1", 0.2, 0.25)
     assert text == ("At lr = 1 the loss falls below 0.2 (a network that outputs 0.5 everywhere has loss 0.25) "
