@@ -15,6 +15,7 @@ import pytest
 from lab1 import data
 from lab1.study import best_linear_accuracy, claims, terms
 from lab1.study import claims_sections as say
+from lab1.study.finals import Finals
 from lab1.study.formatting import mean_std
 from lab1.study.results import read_notebook
 
@@ -108,12 +109,12 @@ def value_of(text):
 
 
 def finals_by_dataset(document, option):
-    """{dataset: {value: claims.Finals}} from the runs the notebook recorded for its sweep."""
+    """{dataset: {value: Finals}} from the runs the notebook recorded for its sweep."""
     groups = {}
     for run in document["runs"]:
         if run["study"] == option:
             groups.setdefault(run["dataset"], {}).setdefault(run["setting"][option], []).append(run)
-    return {d: {v: claims.Finals.of_runs(runs) for v, runs in sorted(by.items())} for d, by in groups.items()}
+    return {d: {v: Finals.of_runs(runs) for v, runs in sorted(by.items())} for d, by in groups.items()}
 
 
 def check_table(rows, finals):
