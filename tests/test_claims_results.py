@@ -45,7 +45,9 @@ def test_loss_plateau_and_first_perfect():
     assert claims.loss_change(0.25, np.nan, 10, diverged_epoch=3).startswith("Training diverges at epoch 3")
     assert claims.plateau(10, 5000, 0.2, 0.25) is None                       # left early: no plateau
     assert "stays above 0.2 until epoch 1,234" in claims.plateau(1234, 5000, 0.2, 0.25)
-    assert "never gets below 0.2" in claims.plateau(None, 50, 0.2, 0.25)
+    assert "does not leave this plateau" in claims.plateau(None, 50, 0.2, 0.25, final_loss=0.249)
+    assert claims.plateau(None, 50, 0.2, 0.25, final_loss=0.52) is None          # above it: not a plateau
+    assert claims.plateau(None, 50, 0.2, 0.25) is None
     assert claims.first_perfect(812, 1.0, 5000) == "Training accuracy first reaches 100% at epoch 812."
     assert "but the trained network scores 95.2%" in claims.first_perfect(812, 0.952, 5000)
     assert claims.first_perfect(None, 0.524, 500) == ("Training accuracy never reaches 100% in 500 epochs; "
@@ -67,3 +69,7 @@ def test_generalization_diagonal_and_boundaries():
     far = claims.near_boundary(np.array([0.3]), 0.2, 1, 1000)
     assert far.startswith("The misclassified test point lies") and "wrong shape" not in far
     assert claims.near_boundary(np.array([]), 0.2, 0, 1000) == "No test point is misclassified."
+
+
+def test_the_fastest_seed_is_named_so():
+    assert "the fastest of the 3 seeds" in claims.seed_rank(0, {0: 10, 1: 20, 2: 30})

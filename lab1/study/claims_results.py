@@ -86,7 +86,7 @@ def seed_rank(seed, first_by_seed):
         place = "as every other seed that gets there does"
     else:
         rank = faster + 1
-        place = (f"{_ordinal(rank)} fastest of the {n} seeds that get there"
+        place = (f"{'the' if rank == 1 else _ordinal(rank)} fastest of the {n} seeds that get there"
                  + (f" (tied with {plural(ties, 'other')})" if ties else ""))
     ratio = epoch / median
     relation = ("at their median" if epoch == median else
@@ -130,13 +130,18 @@ def loss_change(initial, final, epochs, below=None, below_epoch=None, diverged_e
     return f"The loss does not fall: {start}, {_loss(final)} {after}."
 
 
-def plateau(leaves_at, epochs, level, constant_loss, share=0.1):
-    """'It stays above 0.2 until epoch 1,234 (a network that outputs 0.5 for every point has
-    loss 0.25): training starts on a plateau ...' only when the loss leaves the plateau late
-    (after share of the epochs); 'It never gets below 0.2 ...' when it never leaves."""
+def plateau(leaves_at, epochs, level, constant_loss, final_loss=None, share=0.1):
+    """For the squared error of a sigmoid output, whose constant output 0.5 has loss
+    constant_loss: 'It stays above 0.2 until epoch 1,234 (...): training starts on a plateau
+    ...' only when the loss leaves the plateau late (after share of the epochs); 'It stays
+    near 0.25 ...: training does not leave the plateau' only when it never gets below level
+    and ends within 0.02 of constant_loss; otherwise None."""
     if leaves_at is None:
-        return (f"It never gets below {level:g} (a network that outputs 0.5 for every point has "
-                f"loss {constant_loss:g}): training does not leave the plateau in {plural(epochs, 'epoch')}.")
+        if final_loss is None or abs(final_loss - constant_loss) > 0.02:
+            return None
+        return (f"It never gets below {level:g} and ends near {constant_loss:g}, the loss of a network "
+                f"that outputs 0.5 for every point: training does not leave this plateau in "
+                f"{plural(epochs, 'epoch')}.")
     if leaves_at <= share * epochs:
         return None
     return (f"It stays above {level:g} until epoch {leaves_at:,} (a network that outputs 0.5 for "
