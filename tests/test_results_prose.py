@@ -69,7 +69,7 @@ def percent(value):
 
 def paragraph(markdown, title):
     """The learning-curve findings of one data set: '**XOR** (Figure ...). ...' up to the caption."""
-    match = re.search(rf"\*\*{title}\*\* \(Figure @fig:\w+-curve\)\. (.*?)(?=<a id=|\*\*\w+\*\* \(Figure|$)",
+    match = re.search(rf"\*\*{title}\.\*\* (.*?)(?=<a id=|\*\*\w+\.\*\*|$)",
                       markdown)
     assert match, f"no findings paragraph for {title}"
     return match.group(1)
