@@ -51,7 +51,9 @@ def requirement(accuracy_by_dataset, required=REQUIRED):
     below = [k for k in accuracy_by_dataset if k not in above]
     level = f"{required:.0%}"
     if len(accuracy_by_dataset) == 1:
-        return (f"That is {'at or above' if above else 'below'} the {level} the demo requires.")
+        name = NAMES.get(next(iter(accuracy_by_dataset)), next(iter(accuracy_by_dataset)))
+        return (f"The {name} network's test accuracy is {'at or above' if above else 'below'} the "
+                f"{level} the demo requires.")
     if not below:
         return f"{'Both are' if len(above) == 2 else 'All are'} at or above the {level} the demo requires."
     if not above:
