@@ -313,7 +313,7 @@ def _fit_box(lo, hi, max_width, max_height, min_width, min_height):
     return float(width), height, lo, hi
 
 
-def comparison(x, y_true, y_pred, title=None, path=None):
+def comparison(x, y_true, y_pred, title=None, path=None, height=3.2):
     """Ground truth next to the predictions, the lab's comparison figure.
 
     x: (N, 2) points (other shapes are shown on their first two principal components).
@@ -321,6 +321,7 @@ def comparison(x, y_true, y_pred, title=None, path=None):
     (threshold 0.5) or (N, K) scores (argmax). Misclassified points get a black ring and
     their count goes into the right panel's title. Both panels show the plane
     decision_boundary shows, with equal units and the same ticks on both axes.
+    height: the panels' largest height in inches (less for a compact page).
     Returns the Figure.
     """
     truth, pred = _labels_of(y_true, "comparison y_true"), _labels_of(y_pred, "comparison y_pred")
@@ -336,7 +337,7 @@ def comparison(x, y_true, y_pred, title=None, path=None):
     left, gap, right = 0.6, 0.25, 0.15                 # y label and ticks, between panels, edge
     bottom, top = 0.82, 0.34 + (0.3 if title else 0.0)  # x ticks, label and legend; titles
     width, height, lo, hi = _fit_box(*_limits(points), max_width=(WIDTH - left - gap - right) / 2,
-                                     max_height=3.2, min_width=2.0, min_height=1.4)
+                                     max_height=height, min_width=2.0, min_height=1.4)
     fig_h = bottom + height + top
     left += (WIDTH - left - gap - right - 2 * width) / 2      # centre narrow panels
     with style():
