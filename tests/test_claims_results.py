@@ -73,3 +73,9 @@ def test_generalization_diagonal_and_boundaries():
 
 def test_the_fastest_seed_is_named_so():
     assert "the fastest of the 3 seeds" in claims.seed_rank(0, {0: 10, 1: 20, 2: 30})
+
+
+def test_stacked_models_follow_their_single_runs_only_within_rounding():
+    assert claims.stacked_same(0.0, 3, 300).endswith("the largest difference is exactly 0")
+    assert "the largest difference is 1.1e-16" in claims.stacked_same(1.1e-16, 3, 300)
+    assert claims.stacked_same(1e-3, 3, 300).startswith("do not follow")

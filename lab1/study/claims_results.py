@@ -223,3 +223,15 @@ def near_boundary(distances_wrong, median_distance, wrong, n, points="test point
     if farthest <= 0.1 * median_distance:
         return where + ": the errors are points next to the boundary, not a wrong shape."
     return where + f": {wrong:,} of {n:,} wrong, some far from the boundary, so the boundary itself is off."
+
+
+def stacked_same(gap, models, epochs, tolerance=1e-12):
+    """Stacked models against the same models trained one by one: 'follow the same loss curves
+    over 300 epochs as the 3 trained separately: the largest difference is 1.1e-16' only when
+    the largest difference is within tolerance (rounding); else how far they part."""
+    if gap <= tolerance:
+        size = "exactly 0" if gap == 0 else f"{gap:.1e}"
+        return (f"follow the same loss curves over {plural(epochs, 'epoch')} as the {models} trained "
+                f"separately: the largest difference is {size}")
+    return (f"do not follow the loss curves of the {models} trained separately: over "
+            f"{plural(epochs, 'epoch')} they differ by up to {gap:.1e}")
