@@ -39,9 +39,10 @@ def test_seed_rank_places_ties_and_failures():
 
 def test_loss_plateau_and_first_perfect():
     assert claims.loss_change(0.262, 0.0012, 5000, 0.01, 2140) == (
-        "The loss falls from 0.262 at the initial weights to 0.0012 after 5,000 epochs; it drops "
-        "below 0.01 at epoch 2,140.")
-    assert claims.loss_change(0.25, 0.26, 10) == "The loss does not fall: 0.25 at the initial weights, 0.26 after 10 epochs."
+        "The loss falls from $0.262$ at the initial weights to $1.20 \\times 10^{-3}$ after 5,000 epochs; "
+        "it drops below 0.01 at epoch 2,140.")
+    assert claims.loss_change(0.25, 0.26, 10) == ("The loss does not fall: $0.250$ at the initial weights, "
+                                                  "$0.260$ after 10 epochs.")
     assert claims.loss_change(0.25, np.nan, 10, diverged_epoch=3).startswith("Training diverges at epoch 3")
     assert claims.plateau(10, 5000, 0.2, 0.25) is None                       # left early: no plateau
     assert "stays above 0.2 until epoch 1,234" in claims.plateau(1234, 5000, 0.2, 0.25)
@@ -77,5 +78,5 @@ def test_the_fastest_seed_is_named_so():
 
 def test_stacked_models_follow_their_single_runs_only_within_rounding():
     assert claims.stacked_same(0.0, 3, 300).endswith("the largest difference is exactly 0")
-    assert "the largest difference is 1.1e-16" in claims.stacked_same(1.1e-16, 3, 300)
+    assert "the largest difference is $1.1 \\times 10^{-16}$" in claims.stacked_same(1.1e-16, 3, 300)
     assert claims.stacked_same(1e-3, 3, 300).startswith("do not follow")

@@ -6,6 +6,8 @@ true to say); grammar follows the numbers.
 """
 import numpy as np
 
+from .formatting import loss_text, sci
+
 REQUIRED = 0.9          # the demo's required accuracy
 NAMES = {"xor": "XOR", "linear": "linear"}
 POINTS = {"xor": "XOR points", "linear": "linear test points"}
@@ -107,8 +109,7 @@ def _ordinal(n):
 
 
 def _loss(value):
-    value = float(value)
-    return f"{value:.3g}" if value >= 1e-3 else f"{value:.1e}"
+    return loss_text(value)
 
 
 def loss_change(initial, final, epochs, below=None, below_epoch=None, diverged_epoch=None):
@@ -230,8 +231,8 @@ def stacked_same(gap, models, epochs, tolerance=1e-12):
     over 300 epochs as the 3 trained separately: the largest difference is 1.1e-16' only when
     the largest difference is within tolerance (rounding); else how far they part."""
     if gap <= tolerance:
-        size = "exactly 0" if gap == 0 else f"{gap:.1e}"
+        size = "exactly 0" if gap == 0 else sci(gap)
         return (f"follow the same loss curves over {plural(epochs, 'epoch')} as the {models} trained "
                 f"separately: the largest difference is {size}")
     return (f"do not follow the loss curves of the {models} trained separately: over "
-            f"{plural(epochs, 'epoch')} they differ by up to {gap:.1e}")
+            f"{plural(epochs, 'epoch')} they differ by up to {sci(gap)}")
