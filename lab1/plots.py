@@ -313,7 +313,7 @@ def _fit_box(lo, hi, max_width, max_height, min_width, min_height):
     return float(width), height, lo, hi
 
 
-def comparison(x, y_true, y_pred, title=None, path=None):
+def comparison(x, y_true, y_pred, title=None, path=None, height=3.2):
     """Ground truth next to the predictions, the lab's comparison figure.
 
     x: (N, 2) points (other shapes are shown on their first two principal components).
@@ -321,6 +321,7 @@ def comparison(x, y_true, y_pred, title=None, path=None):
     (threshold 0.5) or (N, K) scores (argmax). Misclassified points get a black ring and
     their count goes into the right panel's title. Both panels show the plane
     decision_boundary shows, with equal units and the same ticks on both axes.
+    height: the panels' largest height in inches (less for a compact page).
     Returns the Figure.
     """
     truth, pred = _labels_of(y_true, "comparison y_true"), _labels_of(y_pred, "comparison y_pred")
@@ -336,7 +337,7 @@ def comparison(x, y_true, y_pred, title=None, path=None):
     left, gap, right = 0.6, 0.25, 0.15                 # y label and ticks, between panels, edge
     bottom, top = 0.82, 0.34 + (0.3 if title else 0.0)  # x ticks, label and legend; titles
     width, height, lo, hi = _fit_box(*_limits(points), max_width=(WIDTH - left - gap - right) / 2,
-                                     max_height=3.2, min_width=2.0, min_height=1.4)
+                                     max_height=height, min_width=2.0, min_height=1.4)
     fig_h = bottom + height + top
     left += (WIDTH - left - gap - right - 2 * width) / 2      # centre narrow panels
     with style():
@@ -1313,4 +1314,57 @@ def regions_and_loss(model, x, y, loss, classes, path=None):
         ax_loss.set_ylabel("cross-entropy loss")
         ax_loss.set_title("Training loss")
         ax_loss.legend(loc="center right")
+    return _finish(fig, path)
+
+
+def comparisons(panels, height=1.35, path=None):
+    """Ground truth next to prediction for several data sets in one row (two panels each),
+    with the same markings as ``comparison`` (misclassified points ringed, their count in the
+    prediction's title). panels: {title: (x (N, 2), y_true, y_pred)}. Returns the Figure."""
+    if not panels:
+        raise ValueError("comparisons: no data sets given")
+    count = 2 * len(panels)
+    left, gap, pair_gap, right, bottom, top = 0.45, 0.12, 0.35, 0.1, 0.72, 0.55
+    width = (WIDTH - left - right - (len(panels) - 1) * pair_gap - len(panels) * gap) / count
+    side = min(width, height)
+    fig_h = bottom + side + top
+    with style():
+        fig = LabFigure(figsize=(WIDTH, fig_h))
+        x0, handles = left, {}
+        for title, (x, y_true, y_pred) in panels.items():
+            truth, pred = _labels_of(y_true, "comparisons y_true"), _labels_of(y_pred, "comparisons y_pred")
+            points, (xlabel, ylabel) = _plane(x)
+            if not len(points) == len(truth) == len(pred):
+                raise ValueError(f"comparisons: {title}: x, y_true, y_pred have {len(points)}, "
+                                 f"{len(truth)}, {len(pred)} samples")
+            colors = class_colors(int(max(truth.max(initial=0), pred.max(initial=0))) + 1)
+            size = _marker_size(len(points)) * 0.5
+            lo, hi = _limits(points)
+            wrong = truth != pred
+            for k, (labels, name) in enumerate(((truth, "ground truth"),
+                                                (pred, f"prediction ({int(wrong.sum())} wrong)"))):
+                ax = fig.add_axes(((x0 + k * (side + gap)) / WIDTH, bottom / fig_h, side / WIDTH, side / fig_h))
+                _scatter(ax, points, labels, colors, size)
+                if k == 1 and wrong.any():
+                    ax.scatter(points[wrong, 0], points[wrong, 1], s=size * 4, facecolors="none",
+                               edgecolors="black", linewidths=0.8, zorder=4)
+                    handles["misclassified"] = Line2D([], [], linestyle="", marker="o", markersize=7,
+                                                      markerfacecolor="none", markeredgecolor="black",
+                                                      label="misclassified")
+                ax.set_xlim(lo[0], hi[0])
+                ax.set_ylim(lo[1], hi[1])
+                ax.set_aspect("equal", adjustable="box")
+                _same_ticks(ax, lo, hi, side)
+                ax.set_title(f"{title}\n{name}", fontsize=8, linespacing=1.1)
+                ax.set_xlabel(xlabel)
+                ax.tick_params(labelsize=7, labelleft=(x0 == left and k == 0))
+                if x0 == left and k == 0:
+                    ax.set_ylabel(ylabel)
+                for c in np.unique(labels):
+                    handles.setdefault(f"label {c}", Line2D([], [], linestyle="", marker="o", markersize=5,
+                                                            color=colors[c % len(colors)], label=f"label {c}"))
+            x0 += 2 * side + gap + pair_gap
+        ordered = sorted(handles.values(), key=lambda h: (h.get_label() == "misclassified", h.get_label()))
+        fig.legend(handles=ordered, loc="lower center", bbox_to_anchor=(0.5, 0.02 / fig_h),
+                   ncols=len(ordered), borderaxespad=0.0)
     return _finish(fig, path)

@@ -2,7 +2,8 @@
 MAX_ROWS rows (in Markdown cells and Markdown outputs), so a table that does not fit the
 rest of a page starts on the next one with its caption (pandoc's ``Table:`` caption is in
 the longtable's head). Longer tables may break, repeating their header row.
-Code listings and printed text get the same treatment in the template (report/template/lab1).
+Code listings and printed text get the same treatment in the template (report/template/lab1);
+a heading right before printed text asks for room for both, so it is not left at a page foot.
 """
 from __future__ import annotations
 
@@ -49,13 +50,38 @@ def keep_tables_together(markdown: str) -> str:
     return "\n".join(out)
 
 
+HEADING_END_RE = re.compile(r"(?:^|\n) {0,3}#{1,6}[ \t][^\n]*\s*$")
+MAX_KEPT_LINES = 45             # as the template's keep_lines
+
+
+def _text(value) -> str:
+    return value if isinstance(value, str) else "".join(value)
+
+
 def apply(nb) -> None:
-    """keep_tables_together on every Markdown cell and Markdown output of nb, in place."""
+    """keep_tables_together on every Markdown cell and Markdown output of nb, in place; a
+    Markdown piece that ends with a heading and is followed by printed text of at most
+    MAX_KEPT_LINES lines gets a \\Needspace for the heading and that text together."""
+    pieces = []                 # (container, key) of each Markdown piece or stream, in order
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             cell.source = keep_tables_together(cell.source)
+            pieces.append((cell, "source"))
         for out in cell.get("outputs", []):
             data = out.get("data", {})
             if "text/markdown" in data:
-                text = data["text/markdown"]
-                data["text/markdown"] = keep_tables_together(text if isinstance(text, str) else "".join(text))
+                data["text/markdown"] = keep_tables_together(_text(data["text/markdown"]))
+                pieces.append((data, "text/markdown"))
+            elif out.get("output_type") == "stream":
+                pieces.append((out, "text"))
+            else:
+                pieces.append((None, None))
+    for (before, key), (after, after_key) in zip(pieces, pieces[1:]):
+        if key in ("source", "text/markdown") and after_key == "text":
+            text = before[key]
+            lines = _text(after["text"]).count("\n") + 1
+            if HEADING_END_RE.search(text) and lines <= MAX_KEPT_LINES:
+                start = text.rfind("\n#", 0, len(text.rstrip()))
+                start = 0 if start < 0 else start + 1
+                before[key] = (text[:start] + f"\\Needspace{{{lines + 6}\\baselineskip}}\n\n"
+                               + text[start:])

@@ -184,3 +184,22 @@ def test_learning_curves_take_the_study_colours():
     fig = plots.learning_curves(runs, colors=colors)
     drawn = [matplotlib.colors.to_hex(line.get_color()) for line in fig.axes[0].lines]
     assert drawn == [colors[0.5], colors[10.0]]
+
+
+def test_comparisons_one_row_two_panels_per_data_set():
+    from lab1 import data
+
+    x_lin, y_lin = data.generate_linear(100, rng=0)
+    x_xor, y_xor = data.generate_XOR_easy()
+    wrong = y_lin.copy()
+    wrong[:3] = 1 - wrong[:3]
+    fig = plots.comparisons({"XOR": (x_xor, y_xor, y_xor), "Linear": (x_lin, y_lin, wrong)})
+    assert fig.get_figwidth() == pytest.approx(plots.WIDTH)
+    titles = [ax.get_title() for ax in fig.axes]
+    assert titles == ["XOR\nground truth", "XOR\nprediction (0 wrong)", "Linear\nground truth",
+                      "Linear\nprediction (3 wrong)"]
+    rings = [c for c in fig.axes[3].collections if len(c.get_facecolor()) == 0]
+    assert len(rings) == 1 and len(rings[0].get_offsets()) == 3
+    assert [h.get_label() for h in fig.legends[0].legend_handles] == ["label 0", "label 1", "misclassified"]
+    with pytest.raises(ValueError, match="samples"):
+        plots.comparisons({"bad": (x_xor, y_xor[:5], y_xor)})

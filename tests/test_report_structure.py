@@ -262,3 +262,16 @@ def test_appendix_split_of_notebook_pairs_in_memory():
     assert order[1][1] is other
     assert [c.source for c in order[0][1].cells] == ["# Results"]
     assert appendix.split([("03_c.ipynb", other)]) == [("03_c.ipynb", other)]
+
+
+def test_a_heading_before_printed_text_asks_for_room_for_both():
+    cell = new_code_cell("pass")
+    cell.outputs = [new_output("display_data", data={"text/markdown": "Intro.\n\n### XOR"}),
+                    new_output("stream", name="stdout", text="line\n" * 20)]
+    later = new_code_cell("pass")
+    later.outputs = [new_output("display_data", data={"text/markdown": "No heading here."}),
+                     new_output("stream", name="stdout", text="x\n")]
+    nb = new_notebook(cells=[markdown_cell("Text."), cell, later])
+    keep_together.apply(nb)
+    assert cell.outputs[0].data["text/markdown"] == "Intro.\n\n\\Needspace{27\\baselineskip}\n\n### XOR"
+    assert later.outputs[0].data["text/markdown"] == "No heading here."
