@@ -11,14 +11,14 @@ TOLERANCE = 1e-7      # Section 2's reading: errors around 1e-7 or below mean a 
 
 def test_every_piece_and_variant_is_checked_and_passes():
     checks = cr.gradient_checks()
-    pieces = [c.piece for c in checks]
-    assert any(p.startswith("Conv2d") and "stride=2" in p and "padding=1" in p for p in pieces)
-    assert any(p.startswith("Conv2d") and "bias=False" in p for p in pieces)
-    assert any(p.startswith("MaxPool2d(3, stride=2") for p in pieces), "overlapping windows"
-    assert sum("cross-entropy" in p for p in pieces) == 3
+    rows = [(c.piece, c.setting) for c in checks]
+    assert ("Conv2d", "2 → 3 channels, 3 × 3, stride 2, padding 1") in rows
+    assert ("Conv2d", "1 → 2 channels, 2 × 3, stride (2, 1), padding (1, 0), no bias") in rows
+    assert ("MaxPool2d", "3 × 3, stride 2") in rows, "overlapping windows"
+    assert [p for p, _ in rows].count("softmax + cross-entropy") == 3
     for c in checks:
-        expected = {"x", "weight", "bias"} if c.piece.startswith("Conv2d") and "bias=False" not in c.piece \
-            else {"x", "weight"} if c.piece.startswith("Conv2d") else {"x"}
+        expected = {"x", "weight", "bias"} if c.piece == "Conv2d" and "no bias" not in c.setting \
+            else {"x", "weight"} if c.piece == "Conv2d" else {"x"}
         assert set(c.errors) == expected, c
         assert max(c.errors.values()) < TOLERANCE, c
     rows, model, shape = cr.network_check()
@@ -43,10 +43,10 @@ def test_a_wrong_backward_shows_in_the_table(monkeypatch):
         padded = (n, c, h + 2 * padding[0], w + 2 * padding[1])
         return original(dcols, padded, stride, (0, 0))[:, :, :h, :w]
     monkeypatch.setattr(conv_module, "_col2im", uncropped)
-    errors = {c.piece: c.errors for c in cr.gradient_checks()}
-    assert errors["MaxPool2d(2)"]["x"] > 0.1
-    assert errors["Conv2d(2, 3, 3, stride=2, padding=1)"]["x"] > 0.1
-    assert errors["Conv2d(2, 3, 3)"]["x"] < TOLERANCE, "only the padded variants catch it"
+    errors = {(c.piece, c.setting): c.errors for c in cr.gradient_checks()}
+    assert errors["MaxPool2d", "2 × 2"]["x"] > 0.1
+    assert errors["Conv2d", "2 → 3 channels, 3 × 3, stride 2, padding 1"]["x"] > 0.1
+    assert errors["Conv2d", "2 → 3 channels, 3 × 3"]["x"] < TOLERANCE, "only the padded variants catch it"
 
 
 def test_checks_are_reproducible():
@@ -59,10 +59,11 @@ def test_table_has_a_row_per_check_and_dashes_for_missing_gradients():
     checks = cr.gradient_checks()
     table = cr.gradient_table(checks).splitlines()
     assert len(table) == 2 + len(checks)
-    pool_row = next(line for line in table if "`MaxPool2d(2)`" in line)
-    assert pool_row.count("—") == 2 and "(2, 2, 4, 4)" in pool_row
-    no_bias = next(line for line in table if "bias=False" in line)
-    assert no_bias.rstrip(" |").endswith("—")
+    pool_row = next(line for line in table if "| MaxPool2d |" in line)
+    assert pool_row.count("—") == 2 and "(2, 2, 4, 4)" in pool_row and "| 2 × 2 |" in pool_row
+    no_bias = next(line for line in table if "no bias" in line)
+    assert no_bias.rstrip(" |").endswith("—") and no_bias.startswith("|  |"), "the piece is named once"
+    assert sum(line.startswith("| Conv2d |") for line in table) == 1
 
 
 @pytest.mark.parametrize("padding, stride, bias", [(1, 1, True), (0, 1, True), (2, 2, False)])

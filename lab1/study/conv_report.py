@@ -8,7 +8,6 @@
 
 The errors are gradcheck's relative errors, as Section 2 defines and uses them.
 """
-import re
 from typing import NamedTuple
 
 import numpy as np
@@ -79,18 +78,33 @@ def copies_text(conv, input_shape):
     return text
 
 
-def constructor(module):
-    """A Conv2d or MaxPool2d as the call that builds it: 'Conv2d(2, 3, 3, stride=2, padding=1)'."""
-    return re.sub(r"kernel_size=", "", repr(module), count=1)
+def setting(module):
+    """A Conv2d's or MaxPool2d's options in words: '3 × 3, stride 2, padding 1, no bias'."""
+    def pair(value):
+        return str(value[0]) if value[0] == value[1] else f"({value[0]}, {value[1]})"
+    kh, kw = module.kernel_size
+    parts = [f"{kh} × {kw}"]
+    if isinstance(module, nn.Conv2d):
+        parts.insert(0, f"{module.in_channels} → {module.out_channels} channels")
+    default_stride = module.kernel_size if isinstance(module, nn.MaxPool2d) else (1, 1)
+    if module.stride != default_stride:
+        parts.append(f"stride {pair(module.stride)}")
+    if getattr(module, "padding", (0, 0)) != (0, 0):
+        parts.append(f"padding {pair(module.padding)}")
+    if isinstance(module, nn.Conv2d) and module.bias is None:
+        parts.append("no bias")
+    return ", ".join(parts)
 
 
 class GradientCheck(NamedTuple):
-    """One row of the table: a piece checked on an input, its relative errors.
+    """One row of the table: a piece checked in a setting on an input, its relative errors.
 
+    piece: "Conv2d", "MaxPool2d" or "softmax + cross-entropy"; setting: its options in words;
     errors: {"x": err, "weight": err, "bias": err} (only the gradients the piece has;
     "x" is the gradient with respect to the logits for the loss).
     """
     piece: str
+    setting: str
     input_shape: tuple
     errors: dict
 
@@ -126,19 +140,19 @@ def gradient_checks(seed=0):
     ]
     for conv, shape in layers:
         errors = gradcheck.check_module(conv, gen.standard_normal(shape), rng=gen)
-        rows.append(GradientCheck(constructor(conv), shape, errors))
+        rows.append(GradientCheck("Conv2d", setting(conv), shape, errors))
     for pool, shape in ((nn.MaxPool2d(2), (2, 2, 4, 4)), (nn.MaxPool2d(3, stride=2), (2, 2, 5, 5)),
                         (nn.MaxPool2d(2, stride=1), (1, 2, 3, 4))):
         errors = gradcheck.check_module(pool, _distinct(gen, shape), rng=gen)
-        rows.append(GradientCheck(constructor(pool), shape, errors))
+        rows.append(GradientCheck("MaxPool2d", setting(pool), shape, errors))
     n, k = 4, 3
     labels = gen.integers(0, k, n)
     soft = gen.dirichlet(np.ones(k), n)
     for label, logits, target in (
-            ("softmax cross-entropy, class labels", gen.standard_normal((n, k)), labels),
-            ("softmax cross-entropy, logits near ±30", 30 * gen.standard_normal((n, k)), labels),
-            ("softmax cross-entropy, probability targets", gen.standard_normal((n, k)), soft)):
-        rows.append(GradientCheck(label, logits.shape, {"x": _loss_check(logits, target)}))
+            ("class labels", gen.standard_normal((n, k)), labels),
+            ("logits near ±30", 30 * gen.standard_normal((n, k)), labels),
+            ("probability targets", gen.standard_normal((n, k)), soft)):
+        rows.append(GradientCheck("softmax + cross-entropy", label, logits.shape, {"x": _loss_check(logits, target)}))
     return rows
 
 
@@ -165,15 +179,28 @@ GRADIENT_COLUMNS = (("x", r"$\partial L/\partial x$"), ("weight", r"$\partial L/
 
 
 def gradient_table(checks):
-    """The rows of gradient_checks as a Markdown table: piece, input shape, one error per
-    gradient ('—' where the piece has no such gradient)."""
-    rows = [[f"`{c.piece}`" if "(" in c.piece else c.piece, "(" + ", ".join(map(str, c.input_shape)) + ")"]
+    """The rows of gradient_checks as a Markdown table: piece (named on its first row),
+    setting, input shape, one error per gradient ('—' where the piece has no such gradient)."""
+    rows = [[c.piece if i == 0 or checks[i - 1].piece != c.piece else "", c.setting,
+             "(" + ", ".join(map(str, c.input_shape)) + ")"]
             + [sci(c.errors[key]) if key in c.errors else "—" for key, _ in GRADIENT_COLUMNS]
-            for c in checks]
-    return markdown_table(["checked", "input"] + [title for _, title in GRADIENT_COLUMNS], rows, align="llrrr")
+            for i, c in enumerate(checks)]
+    return markdown_table(["checked", "setting", "input"] + [title for _, title in GRADIENT_COLUMNS], rows,
+                          align="lllrrr")
 
 
 def worst_error(checks, network_rows=()):
     """The largest relative error of all rows (and of check_model rows, if given)."""
     errors = [e for c in checks for e in c.errors.values()] + [row[2] for row in network_rows]
     return max(errors)
+
+
+def narrowest_near_best(scores, tolerance):
+    """The rule that picks the MLP's hidden width: the narrowest width whose score is within
+    ``tolerance`` of the best score (a difference smaller than that is noise, and the
+    narrower layer is cheaper). scores: {width: mean validation accuracy}.
+    Returns (width, best width)."""
+    if not scores:
+        raise ValueError("narrowest_near_best: no scores given")
+    best = max(scores, key=lambda w: (scores[w], -w))
+    return min(w for w in scores if scores[w] >= scores[best] - tolerance), best
