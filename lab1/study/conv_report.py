@@ -79,18 +79,17 @@ def copies_text(conv, input_shape):
 
 
 def setting(module):
-    """A Conv2d's or MaxPool2d's options in words: '3 × 3, stride 2, padding 1, no bias'."""
+    """A Conv2d's or MaxPool2d's options in words: '3 × 3, stride 2, pad 1, no bias' (the
+    channels show in the input shape and the kernel's)."""
     def pair(value):
         return str(value[0]) if value[0] == value[1] else f"({value[0]}, {value[1]})"
     kh, kw = module.kernel_size
     parts = [f"{kh} × {kw}"]
-    if isinstance(module, nn.Conv2d):
-        parts.insert(0, f"{module.in_channels} → {module.out_channels} channels")
     default_stride = module.kernel_size if isinstance(module, nn.MaxPool2d) else (1, 1)
     if module.stride != default_stride:
         parts.append(f"stride {pair(module.stride)}")
     if getattr(module, "padding", (0, 0)) != (0, 0):
-        parts.append(f"padding {pair(module.padding)}")
+        parts.append(f"pad {pair(module.padding)}")
     if isinstance(module, nn.Conv2d) and module.bias is None:
         parts.append("no bias")
     return ", ".join(parts)
@@ -99,7 +98,7 @@ def setting(module):
 class GradientCheck(NamedTuple):
     """One row of the table: a piece checked in a setting on an input, its relative errors.
 
-    piece: "Conv2d", "MaxPool2d" or "softmax + cross-entropy"; setting: its options in words;
+    piece: "Conv2d", "MaxPool2d" or "softmax + CE" (cross-entropy); setting: its options in words;
     errors: {"x": err, "weight": err, "bias": err} (only the gradients the piece has;
     "x" is the gradient with respect to the logits for the loss).
     """
@@ -152,7 +151,7 @@ def gradient_checks(seed=0):
             ("class labels", gen.standard_normal((n, k)), labels),
             ("logits near ±30", 30 * gen.standard_normal((n, k)), labels),
             ("probability targets", gen.standard_normal((n, k)), soft)):
-        rows.append(GradientCheck("softmax + cross-entropy", label, logits.shape, {"x": _loss_check(logits, target)}))
+        rows.append(GradientCheck("softmax + CE", label, logits.shape, {"x": _loss_check(logits, target)}))
     return rows
 
 
@@ -180,10 +179,11 @@ GRADIENT_COLUMNS = (("x", r"$\partial L/\partial x$"), ("weight", r"$\partial L/
 
 def gradient_table(checks):
     """The rows of gradient_checks as a Markdown table: piece (named on its first row),
-    setting, input shape, one error per gradient ('—' where the piece has no such gradient)."""
+    setting, input shape, one error per gradient to one significant digit ('—' where the piece
+    has no such gradient)."""
     rows = [[c.piece if i == 0 or checks[i - 1].piece != c.piece else "", c.setting,
              "(" + ", ".join(map(str, c.input_shape)) + ")"]
-            + [sci(c.errors[key]) if key in c.errors else "—" for key, _ in GRADIENT_COLUMNS]
+            + [sci(c.errors[key], 0) if key in c.errors else "—" for key, _ in GRADIENT_COLUMNS]
             for i, c in enumerate(checks)]
     return markdown_table(["checked", "setting", "input"] + [title for _, title in GRADIENT_COLUMNS], rows,
                           align="lllrrr")
