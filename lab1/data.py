@@ -1,15 +1,17 @@
-"""The TA's data generators, seeded variants, splits and shuffling.
+"""The TA's data generators, seeded variants and splits.
 
 generate_linear and generate_XOR_easy keep the TA's semantics exactly; with the
 default rng=None they draw from NumPy's global random state, so np.random.seed(s)
 reproduces the TA's data point for point.
 """
+import numbers
+
 import numpy as np
 
 from .digits import generate_spiral, load_digits, stratified_split
 from .seeding import as_generator
 
-__all__ = ["generate_linear", "generate_XOR_easy", "split", "uniform_setup", "epoch_order",
+__all__ = ["generate_linear", "generate_XOR_easy", "split", "uniform_setup",
            "load_digits", "stratified_split", "generate_spiral"]
 
 
@@ -53,12 +55,16 @@ def split(x, y, sizes, rng=None, shuffle=True):
     x: (N, ...), y: (N, ...). Returns [(x_part, y_part), ...] in the order of sizes.
     shuffle draws one seeded permutation first; shuffle=False keeps the order.
     """
+    x, y = np.asarray(x), np.asarray(y)
     n = len(x)
     if len(y) != n:
         raise ValueError(f"split: x has {n} samples but y has {len(y)}")
+    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__iter__"):
+        raise ValueError(f"split: sizes must be a list of fractions or counts, got {sizes!r}")
     sizes = list(sizes)
-    if not sizes or any(s < 0 for s in sizes):
-        raise ValueError(f"split: sizes must be non-negative, got {sizes}")
+    if not sizes or any(not isinstance(s, numbers.Real) or isinstance(s, bool) or not s >= 0
+                        for s in sizes):
+        raise ValueError(f"split: sizes must be non-negative numbers, got {sizes}")
     if all(isinstance(s, (int, np.integer)) for s in sizes):
         if sum(sizes) != n:
             raise ValueError(f"split: counts {sizes} sum to {sum(sizes)}, not to the {n} samples")
@@ -88,7 +94,3 @@ def uniform_setup(n=5000, test_n=1000, fractions=(0.8, 0.2), rng=0):
     # continuous draws almost never repeat a point; drop any that does, to keep the sets disjoint
     return {"train": train, "val": val, "test": (x_test[fresh], y_test[fresh])}
 
-
-def epoch_order(n, rng):
-    """A permutation of range(n) from Generator rng: the sample order of one epoch."""
-    return rng.permutation(n)

@@ -3,6 +3,7 @@
 ``lab1.data`` re-exports these as ``data.load_digits``, ``data.stratified_split`` and
 ``data.generate_spiral``.
 """
+import numbers
 from importlib import resources
 
 import numpy as np
@@ -81,7 +82,7 @@ def generate_spiral(n_per_class=100, classes=3, noise=0.2, rng=None):
         raise ValueError(f"generate_spiral: n_per_class must be a positive int, got {n_per_class!r}")
     if not isinstance(classes, (int, np.integer)) or classes < 1:
         raise ValueError(f"generate_spiral: classes must be a positive int, got {classes!r}")
-    if not np.isfinite(noise) or noise < 0:
+    if not isinstance(noise, numbers.Real) or isinstance(noise, bool) or not 0 <= noise < np.inf:
         raise ValueError(f"generate_spiral: noise must be >= 0, got {noise!r}")
     gen = as_generator(rng)
     r = np.linspace(0.0, 1.0, n_per_class) if n_per_class > 1 else np.ones(1)

@@ -130,23 +130,99 @@ def show(fig, path=None):
         with open(path, "wb") as f:
             f.write(rendered["png"])
     sys.stdout.flush()   # text printed before the figure stays before it
+    _displayed(fig)
     display({"image/png": base64.b64encode(rendered["png"]).decode("ascii"),
              "application/pdf": base64.b64encode(rendered["pdf"]).decode("ascii"),
              "text/plain": f"<figure {os.path.basename(os.fspath(path)) if path else ''}>"},
             metadata={"image/png": {"width": int(round(fig.get_figwidth() * 100))}}, raw=True)
 
 
-class LabFigure(Figure):
-    """A Figure that also shows itself in Jupyter without ``%matplotlib inline``.
+# In a notebook, a figure made by lab1.plots shows itself when the cell that made it ends,
+# as pyplot's figures do, unless it was displayed already in that cell (by ``show``, by
+# ``display(fig)`` or as the cell's result): each figure appears once.
+# Held strongly until the cell ends, as pyplot holds its figures: a figure nobody kept a
+# reference to (``plots.learning_curves(h);``) still shows, whenever the collector runs.
+_pending = []      # the LabFigures the running cell made and has not displayed
 
-    With the inline backend active, IPython's own Figure formatter takes precedence
-    (and honours ``InlineBackend.figure_formats``); ``_repr_png_`` is only the fallback.
+
+def _displayed(fig):
+    _pending[:] = [other for other in _pending if other is not fig]
+
+
+def _forget_pending(info=None):
+    _pending.clear()
+
+
+def _show_pending(result=None):
+    """post_run_cell: display the figures the cell made and nothing displayed."""
+    figures = list(_pending)
+    _pending.clear()
+    for fig in figures:
+        fig._ipython_display_()
+
+
+def _notebook_shell():
+    """The running Jupyter kernel's shell, or None (plain Python, terminal IPython, tests)."""
+    ipython = sys.modules.get("IPython")      # a kernel has imported it; nobody else needs it
+    shell = ipython.get_ipython() if ipython is not None else None
+    return shell if getattr(shell, "kernel", None) is not None else None
+
+
+def _install_notebook_display():
+    """Register the cell hooks with the running kernel once (a module reload replaces them)."""
+    shell = _notebook_shell()
+    if shell is None:
+        return
+    for event, callback in (("pre_run_cell", _forget_pending), ("post_run_cell", _show_pending)):
+        for old in [c for c in shell.events.callbacks[event]
+                    if getattr(c, "__qualname__", None) == callback.__qualname__
+                    and getattr(c, "__module__", None) == __name__]:
+            shell.events.unregister(event, old)
+        shell.events.register(event, callback)
+
+
+class LabFigure(Figure):
+    """A Figure that shows itself in Jupyter, once, without ``%matplotlib inline``.
+
+    Displayed through IPython's formatters, so with the inline backend active its Figure
+    formatter renders it (and honours ``InlineBackend.figure_formats``); ``_repr_png_`` is
+    only the fallback. Made in a notebook cell and not displayed there, it is displayed when
+    the cell ends.
     """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if _notebook_shell() is not None:
+            _pending.append(self)
+
+    def _ipython_display_(self):
+        from IPython import get_ipython                     # IPython calls this method
+        from IPython.core.formatters import DisplayFormatter
+        from IPython.display import publish_display_data
+
+        _displayed(self)
+        shell = get_ipython()
+        formatter = shell.display_formatter if shell is not None else DisplayFormatter()
+        # Each mime formatter directly: DisplayFormatter.format would call this method again.
+        data, metadata = {}, {}
+        for mime, mime_formatter in formatter.formatters.items():
+            if mime not in formatter.active_types:
+                continue
+            value = mime_formatter(self)
+            if isinstance(value, tuple):
+                value, metadata[mime] = value
+            if value is not None:
+                data[mime] = value
+        sys.stdout.flush()
+        publish_display_data(data, metadata)
 
     def _repr_png_(self):
         buffer = io.BytesIO()
         self.savefig(buffer, format="png", bbox_inches="tight", metadata={"Software": None})
         return buffer.getvalue()
+
+
+_install_notebook_display()
 
 
 def _new_figure(width, height):
@@ -607,4 +683,222 @@ def activation_functions(names=("sigmoid", "tanh", "relu", "leaky_relu", "identi
                 ax.set_xlabel("x")
                 ax.axhline(0, color="0.6", linewidth=0.5, zorder=0)
                 ax.axvline(0, color="0.6", linewidth=0.5, zorder=0)
+    return _finish(fig, path)
+
+
+# --------------------------------------------------------------------------- Extra section
+
+def seed_band_losses(runs, title, names, titles, ylabel="training loss (MSE)", path=None):
+    """Training loss per epoch, one panel per data set: mean over the seeds (line) and min–max
+    band. runs: {data set: {key: History (epochs, seeds)}}; names: {key: legend label};
+    titles: {data set: panel title}. Returns the Figure."""
+    fig = Figure(figsize=(WIDTH, 2.7), layout="constrained")
+    with style():
+        axes = np.atleast_1d(fig.subplots(1, len(runs)))
+        for ax, (d, by_key) in zip(axes, runs.items()):
+            for i, (key, history) in enumerate(by_key.items()):
+                color = RUN_COLORS[i % len(RUN_COLORS)]
+                loss = np.where(np.isfinite(history.loss), history.loss, np.nan)
+                epoch = np.arange(1, len(loss) + 1)
+                ax.fill_between(epoch, np.nanmin(loss, axis=1), np.nanmax(loss, axis=1), color=color,
+                                alpha=0.15, linewidth=0)
+                ax.plot(epoch, np.nanmean(loss, axis=1), color=color, label=names[key])
+            ax.set_yscale("log")
+            ax.set_title(titles[d])
+            ax.set_xlabel("epoch")
+            ax.set_ylabel(ylabel)
+        handles, labels = axes[0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 5))
+        fig.suptitle(title)
+    return _finish(fig, path)
+
+
+def lr_selection(means, chosen, grids, names, titles, title, ylabel="training loss (MSE)", path=None):
+    """Tail loss against learning rate, one panel per data set, one line per key; the chosen
+    rate ringed in black, a diverged rate (infinite tail loss) as a cross on the top edge.
+
+    means: {(data set, key): {lr: tail loss}}; chosen: {(data set, key): lr};
+    grids: {key: learning rates}; names: {key: label}; titles: {data set: panel title}.
+    """
+    from matplotlib.ticker import LogLocator
+
+    keys = list(names)
+    fig = Figure(figsize=(WIDTH, 2.75), layout="constrained")
+    with style():
+        axes = np.atleast_1d(fig.subplots(1, len(titles)))
+        for ax, d in zip(axes, titles):
+            finite = [v for k in keys for v in means[d, k].values() if np.isfinite(v)]
+            top = max(finite) * 3 if finite else 1.0
+            for i, k in enumerate(keys):
+                color = RUN_COLORS[i % len(RUN_COLORS)]
+                lrs = np.array(grids[k], dtype=float)
+                loss = np.array([means[d, k][v] for v in grids[k]])
+                ok = np.isfinite(loss)
+                ax.plot(lrs[ok], loss[ok], "o-", color=color, markersize=3.5, label=names[k])
+                if not ok.all():
+                    ax.plot(lrs[~ok], np.full((~ok).sum(), top), "x", color=color, markersize=6)
+                best = chosen[d, k]
+                if np.isfinite(means[d, k][best]):
+                    ax.plot([best], [means[d, k][best]], "o", markersize=8, markerfacecolor="none",
+                            markeredgecolor="black", markeredgewidth=1.0)
+            ax.set_xscale("log")
+            ax.xaxis.set_major_locator(LogLocator(base=10, numticks=12))
+            ax.set_yscale("log")
+            ax.set_title(titles[d])
+            ax.set_xlabel("learning rate")
+            ax.set_ylabel(ylabel)
+        handles, labels = axes[0].get_legend_handles_labels()
+        handles.append(Line2D([], [], linestyle="", marker="o", markersize=8, markerfacecolor="none",
+                              markeredgecolor="black"))
+        labels.append("chosen")
+        if any(not np.isfinite(v) for tails in means.values() for v in tails.values()):
+            handles.append(Line2D([], [], linestyle="", marker="x", color="0.3"))
+            labels.append("diverged")
+        fig.legend(handles, labels, loc="outside lower center", ncols=(len(labels) + 1) // 2)
+        fig.suptitle(title)
+    return _finish(fig, path)
+
+
+def activation_curves(names, x_range=(-3.0, 3.0), path=None):
+    """f and f' of each activation in one panel per activation, computed by the library's
+    modules (forward, and backward of a gradient of ones). Returns the Figure."""
+    x = np.linspace(x_range[0], x_range[1], 601)[:, None]
+    fig = Figure(figsize=(WIDTH, 2.2), layout="constrained")
+    with style():
+        axes = np.atleast_1d(fig.subplots(1, len(names), sharey=True))
+        for ax, name in zip(axes, names):
+            module = nn.activation(name)
+            f = module.forward(x.copy())
+            df = module.backward(np.ones_like(x))
+            ax.axhline(0, color="0.6", linewidth=0.5, zorder=0)
+            ax.axvline(0, color="0.6", linewidth=0.5, zorder=0)
+            ax.plot(x[:, 0], f[:, 0], color=RUN_COLORS[0], label="$f(x)$")
+            ax.plot(x[:, 0], df[:, 0], color=RUN_COLORS[1], linestyle="--", label="$f'(x)$")
+            slope = getattr(module, "negative_slope", None)
+            ax.set_title(pretty(name) + (f" (slope {slope:g})" if slope else ""))
+            ax.set_xlabel("$x$")
+        axes[0].set_ylim(-1.2, 3.2)
+        handles, labels = axes[0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="outside lower center", ncols=2)
+    return _finish(fig, path)
+
+
+def mosaic(images, columns, gap=2, top=0, frame=0.15):
+    """One array showing images (n, h, w) in a grid: each image inside a one-pixel light grey
+    frame, white (NaN) gaps, and ``top`` free rows above each image for a label. One imshow
+    instead of n axes. Returns (canvas, cell height, cell width)."""
+    n, h, w = images.shape
+    rows = -(-n // columns)
+    ch, cw = top + h + 2 + gap, w + 2 + gap
+    canvas = np.full((rows * ch - gap, columns * cw - gap), np.nan)
+    for k, image in enumerate(images):
+        r, c = divmod(k, columns)
+        y, x = r * ch + top, c * cw
+        canvas[y:y + h + 2, x:x + w + 2] = frame
+        canvas[y + 1:y + 1 + h, x + 1:x + 1 + w] = image
+    return canvas, ch, cw
+
+
+def _digit_cmap():
+    return matplotlib.colormaps["gray_r"].with_extremes(bad="white")
+
+
+def digit_samples(x, y, per_class=2, path=None):
+    """The first per_class images of each class in one row per rank. x (n, 1, h, w), y (n,)."""
+    classes = np.unique(y)
+    samples = np.stack([x[np.flatnonzero(y == c)[r], 0] for r in range(per_class) for c in classes])
+    pixels = x.shape[-1]
+    fig = Figure(figsize=(WIDTH, 1.75), layout="constrained")
+    with style():
+        ax = fig.subplots()
+        canvas, _, cw = mosaic(samples, len(classes), gap=1)
+        ax.imshow(canvas, cmap=_digit_cmap(), vmin=0, vmax=1)
+        ax.set_xticks(np.arange(len(classes)) * cw + 4.5, [str(c) for c in classes])
+        ax.set_yticks([])
+        ax.tick_params(length=0)
+        ax.grid(False)
+        for side in ax.spines.values():
+            side.set_visible(False)
+        ax.set_title(f"Digits: the first {'two' if per_class == 2 else per_class} images of each class "
+                     f"({pixels} × {pixels} pixels, white 0, black 1)")
+    return _finish(fig, path)
+
+
+def confusion_and_errors(confusion, images, labels, predicted, title, shown=12, path=None):
+    """A confusion matrix (diagonal in blue, errors on orange) beside the first ``shown``
+    misclassified images labelled 'true → predicted'. confusion (K, K) counts, rows true;
+    images (n, h, w), labels and predicted (n,)."""
+    from matplotlib.patches import Rectangle
+
+    k = len(confusion)
+    wrong = np.flatnonzero(predicted != labels)
+    picked = wrong[:shown]
+    fig = Figure(figsize=(WIDTH, 2.9), layout="constrained")
+    with style():
+        left, right = fig.subfigures(1, 2, width_ratios=[1.05, 1])
+        ax = left.subplots()
+        # the diagonal (correct) in blue; errors on an orange background, so a single one stands out
+        diagonal = np.where(np.eye(k, dtype=bool), confusion, np.nan)
+        ax.imshow(diagonal, cmap=matplotlib.colormaps["Blues"].with_extremes(bad="white"), vmin=0)
+        error_color = RUN_COLORS[1]
+        for i in range(k):
+            for j in range(k):
+                if i != j and confusion[i, j]:
+                    ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor=error_color,
+                                           edgecolor="none", alpha=0.85))
+                if confusion[i, j]:
+                    ax.text(j, i, str(confusion[i, j]), ha="center", va="center", fontsize=8,
+                            color="white" if i != j or confusion[i, j] > confusion.max() / 2 else "black",
+                            fontweight="bold" if i != j else "normal")
+        ax.set_xticks(range(k))
+        ax.set_yticks(range(k))
+        ax.set_xlabel("predicted")
+        ax.set_ylabel("true")
+        ax.grid(False)
+        ax.set_title(title)
+        if (confusion - np.diag(np.diag(confusion))).any():
+            ax.legend(handles=[Patch(color=error_color, label="errors")], loc="upper left",
+                      bbox_to_anchor=(1.0, 1.0), frameon=False, handlelength=1.0)
+        if len(picked):
+            ax = right.subplots()
+            columns = len(picked) if len(picked) <= 3 else -(-len(picked) // 2)   # one row, or two even rows
+            canvas, ch, cw = mosaic(images[picked], columns, gap=1, top=3)
+            ax.imshow(canvas, cmap=_digit_cmap(), vmin=0, vmax=1)
+            for n, i in enumerate(picked):
+                r, col = divmod(n, columns)
+                ax.text(col * cw + 4.5, r * ch + 1.0, f"{labels[i]} → {predicted[i]}", ha="center",
+                        va="center", fontsize=8)
+            ax.set_axis_off()
+            ax.set_title(f"misclassified, true → predicted ({len(wrong)} in all)")
+    return _finish(fig, path)
+
+
+def regions_and_loss(model, x, y, loss, classes, path=None):
+    """Decision regions of a K-class model (left, with a class legend) beside its training loss
+    per epoch against ln K, the loss of a uniform softmax (right). x (n, 2), y (n,)."""
+    # two panels placed by hand, in inches: a layout engine does not settle on equal-aspect axes
+    width, height, box = WIDTH, 2.45, 1.75
+    with style():
+        fig = Figure(figsize=(width, height))
+        ax_regions = fig.add_axes((0.62 / width, 0.45 / height, box / width, box / height))
+        ax_loss = fig.add_axes((3.8 / width, 0.45 / height, (width - 3.9) / width, box / height))
+    decision_boundary(model, x, y, ax=ax_regions, title="Regions: argmax of the softmax")
+    (x0, x1), (y0, y1) = ax_regions.get_xlim(), ax_regions.get_ylim()
+    box_w = min(box * (x1 - x0) / (y1 - y0), 2.0)        # the plane's own aspect, at the loss panel's height
+    ax_regions.set_position((0.62 / width, 0.45 / height, box_w / width, box / height))
+    class_handles = [Line2D([], [], linestyle="", marker="o", markersize=5, markeredgecolor="black",
+                            markeredgewidth=0.5, color=color, label=f"class {c}")
+                     for c, color in enumerate(class_colors(classes))]
+    with style():
+        ax_regions.legend(handles=class_handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False,
+                          handletextpad=0.2, borderaxespad=0.0, fontsize=8)
+        epoch = np.arange(1, len(loss) + 1)
+        ax_loss.plot(epoch, loss, color=RUN_COLORS[0], label="training loss")
+        ax_loss.axhline(np.log(classes), color="0.5", linestyle="--", linewidth=0.8,
+                        label=f"$\\ln\\,{classes}$: uniform softmax")
+        ax_loss.set_yscale("log")
+        ax_loss.set_xlabel("epoch")
+        ax_loss.set_ylabel("cross-entropy loss")
+        ax_loss.set_title("Training loss")
+        ax_loss.legend(loc="center right")
     return _finish(fig, path)

@@ -222,14 +222,39 @@ def _count_correct(out, labels, stacked):
 
 
 class _Progress:
-    """A one-line text bar on stderr, redrawn at most 100 times. TQDM_DISABLE=1 turns it off."""
+    """A progress bar redrawn at most 100 times: in a Jupyter kernel an HTML bar updated in
+    place, elsewhere a one-line text bar on stderr. TQDM_DISABLE=1 (the report build) turns
+    it off."""
 
     def __init__(self, total, enabled):
         self.total, self.every = total, max(total // 100, 1)
         self.enabled = enabled and not os.environ.get("TQDM_DISABLE")
+        self._handle = None
+        if self.enabled:
+            display = self._notebook_display()
+            if display is not None:
+                self._handle = display(self._html(0, None), raw=True, display_id=True)
+
+    @staticmethod
+    def _notebook_display():
+        """IPython's display function when running in a Jupyter kernel, else None.
+
+        Only a kernel that is already running has IPython imported: no import here."""
+        ipython = sys.modules.get("IPython")
+        shell = ipython.get_ipython() if ipython is not None else None
+        return ipython.display.display if getattr(shell, "kernel", None) is not None else None
+
+    def _html(self, epoch, loss):
+        text = f"epoch {epoch}/{self.total}" + ("" if loss is None else f" loss {np.mean(loss):.4g}")
+        return {"text/html": f'<progress value="{epoch}" max="{self.total}" style="width: 20em">'
+                             f'</progress> <code>{text}</code>',
+                "text/plain": text}
 
     def update(self, epoch, loss):
         if self.enabled and (epoch % self.every == 0 or epoch == self.total):
+            if self._handle is not None:
+                self._handle.update(self._html(epoch, loss), raw=True)
+                return
             done = int(30 * epoch / self.total)
             sys.stderr.write(f"\r[{'#' * done}{'.' * (30 - done)}] epoch {epoch}/{self.total} "
                              f"loss {np.mean(loss):.4g}")

@@ -22,8 +22,8 @@ def run(*args, timeout=60):
 
 def test_train_xor_prints_the_lab_output_and_writes_figures(tmp_path):
     out = tmp_path / "figs"
-    result = run("train", "--dataset", "xor", "--epochs", "400", "--lr", "1", "--log-every", "100",
-                 "--seed", "3", "--out", str(out))
+    result = run("train", "--dataset", "xor", "--epochs", "400", "--all-epochs", "--optimizer", "sgd",
+                 "--log-every", "100", "--seed", "3", "--out", str(out))
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     log = [line for line in lines if re.fullmatch(r"epoch \d+ loss : \S+", line)]
@@ -107,7 +107,15 @@ def test_binary_cross_entropy_uses_two_logits():
     (("--batch-size", "0"), "--batch-size"),
     (("--momentum", "1.5"), "--momentum"),
     (("--optimizer", "adam", "--momentum", "0.5"), "momentum"),     # caught from the library
-    (("--dataset", "spiral", "--loss", "mse"), "cross_entropy"),
+    (("--dataset", "spiral", "--loss", "mse"), "--loss mse"),
+    (("--seed", "-1"), "--seed"),
+    (("--dataset", "xor", "--samples", "50"), "--samples"),
+    (("--dataset", "digits", "--samples", "50"), "--samples"),
+    (("--dataset", "spiral", "--samples", "3"), "--samples 3"),
+    (("--dataset", "uniform", "--samples", "1"), "--samples 1"),
+    (("--hidden", "100000", "100000"), "--hidden 100000 100000"),
+    (("--out", "somewhere"), "--out"),                 # with --no-figures, which writes none
+    (("--format", "png"), "--format"),
 ])
 def test_bad_values_exit_2_with_one_line(args, message):
     result = run("train", "--epochs", "1", *args, "--no-figures")   # the last --epochs wins
@@ -116,6 +124,64 @@ def test_bad_values_exit_2_with_one_line(args, message):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert "error" in lines[0] and message in lines[0]
+
+
+@pytest.mark.parametrize("make_out", [
+    lambda tmp: tmp / "a-file",                          # exists, not a folder
+    lambda tmp: tmp / "a-file" / "figures",              # its parent is a file
+])
+def test_an_impossible_out_is_named_before_training(tmp_path, make_out):
+    (tmp_path / "a-file").write_text("not a folder")
+    result = run("train", "--out", str(make_out(tmp_path)))
+    assert result.returncode == 2 and result.stdout == ""    # nothing trained
+    assert "--out" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_defaults_reach_90_percent_on_both_data_sets_for_seeds_0_to_9(capsys):
+    for dataset in ("xor", "linear"):
+        for seed in range(10):
+            assert cli.main(["train", "--dataset", dataset, "--seed", str(seed), "--log-every", "0",
+                             "--no-figures"]) == 0
+            out = capsys.readouterr().out
+            accuracy = float(re.search(r"^loss=\S+ accuracy=([\d.]+)%$", out, re.M).group(1))
+            assert accuracy >= 90, (dataset, seed, accuracy)
+            # every training point right, and it stopped there rather than running on
+            assert "training stopped after" in out and "classified correctly" in out, out
+
+
+def test_header_shows_every_setting_in_effect(capsys):
+    cli.main(["train", "--epochs", "1", "--log-every", "0", "--no-figures"])
+    header = capsys.readouterr().out.splitlines()[0]
+    for setting in ("xor", "2-4-4-1 sigmoid", "sigmoid output", "init uniform", "loss mse",
+                    "momentum (lr 1, momentum 0.9)", "full batch", "at most 1 epochs",
+                    "stop when every training point is right", "seed 0"):
+        assert setting in header, setting
+    cli.main(["train", "--epochs", "1", "--optimizer", "adam", "--lr", "0.01", "--batch-size", "50",
+              "--all-epochs", "--log-every", "0", "--no-figures"])
+    header = capsys.readouterr().out.splitlines()[0]
+    assert "adam (lr 0.01, betas (0.9, 0.999), eps 1e-08)" in header
+    assert "batch size 50 (>= the 21 training points: full batch)" in header
+    assert "stop when" not in header
+
+
+def test_divergence_is_reported_with_nan_outputs_and_exit_1(capsys):
+    code = cli.main(["train", "--loss", "cross_entropy", "--activation", "identity", "--optimizer",
+                     "sgd", "--lr", "1e10", "--log-every", "0", "--no-figures"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "training DIVERGED after" in out and "try a smaller" in out
+    assert re.search(r"^Iter 0 \| Ground truth: 0 \| prediction: nan$", out, re.M)
+    assert "accuracy=n/a" in out and not re.search(r"accuracy=\d", out)
+
+
+def test_a_network_too_large_for_memory_is_named(monkeypatch, capsys):
+    def out_of_memory(*args, **kwargs):
+        raise MemoryError
+    monkeypatch.setattr(cli.nn, "mlp", out_of_memory)
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["train", "--hidden", "8", "--no-figures"])
+    assert stop.value.code == 2
+    assert "--hidden 8" in capsys.readouterr().err
 
 
 def test_library_value_errors_become_exit_2(monkeypatch, capsys):
@@ -137,8 +203,8 @@ def test_help_mentions_every_option_and_default():
     for action in train._actions:
         for option in action.option_strings:
             assert option in result.stdout, option
-    for default in ("(default: xor)", "(default: 0.1)", "(default: 100000)", "(default: sgd)",
-                    "(default: sigmoid)", "(default: 5000)", "(default: figures/cli)",
+    for default in ("(default: xor)", "(default: 1.0)", "(default: 20000)", "(default: momentum)",
+                    "(default: sigmoid)", "(default: 500)", "(default: figures/cli)",
                     "full batch", "mse for the 2-class"):
         assert default in " ".join(result.stdout.split()), default
     top = run("--help")
@@ -151,12 +217,26 @@ def test_gradcheck_prints_the_table_and_passes():
     result = run("gradcheck")
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
-    assert "2-4-4-1 sigmoid" in lines[0]
-    assert lines[1].split() == ["parameter", "shape", "relative", "error"]
-    rows = [line.split() for line in lines[2:-1]]
+    assert "2-4-4-1 sigmoid" in lines[0] and "6 XOR points" in lines[0]
+    assert "floor" in lines[1]                              # says how the error is measured
+    assert lines[2].split() == ["parameter", "shape", "error"]
+    rows = [line.split() for line in lines[3:-1]]
     assert [row[0] for row in rows] == ["0.weight", "0.bias", "2.weight", "2.bias", "4.weight", "4.bias"]
     assert all(float(row[-1]) < 1e-7 for row in rows)
     assert lines[-1].endswith("OK")
+
+
+@pytest.mark.parametrize("points", ["0", "22"])
+def test_gradcheck_points_out_of_range_are_rejected(points):
+    result = run("gradcheck", "--points", points)
+    assert result.returncode == 2 and "--points" in result.stderr and "21" in result.stderr
+
+
+def test_gradcheck_uses_as_many_points_as_asked(capsys):
+    assert cli.main(["gradcheck", "--points", "21", "--hidden", "8", "8", "--loss", "bce"]) == 0
+    assert "21 XOR points" in capsys.readouterr().out
+    x, _ = cli.gradcheck_points(21)
+    assert len({tuple(p) for p in x}) == 21
 
 
 def test_gradcheck_fails_above_the_tolerance():
@@ -169,7 +249,7 @@ def test_ctrl_c_stops_training_and_still_reports(tmp_path):
     env = dict(os.environ, TQDM_DISABLE="1")
     proc = subprocess.Popen(
         [sys.executable, "-m", "lab1", "train", "--dataset", "xor", "--epochs", "100000000",
-         "--log-every", "500", "--out", str(tmp_path)],
+         "--all-epochs", "--log-every", "500", "--out", str(tmp_path)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env,
         # a shell running tests in the background may ignore SIGINT; the child must not
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))

@@ -91,3 +91,14 @@ def test_optimizer_trajectory_matches_torch(name, ours, theirs):
         torch_opt.step()
     for p, t in zip(model.parameters(), tensors):
         np.testing.assert_allclose(p.data, t.detach().numpy(), rtol=1e-9, atol=1e-12)
+
+
+def test_zero_grad_clears_every_parameters_gradient():
+    # part of the public contract (opt.step(); opt.zero_grad()), as in torch.optim
+    model = nn.mlp([2, 3, 1], rng=0)
+    model(np.ones((4, 2)))
+    model.backward(np.ones((4, 1)))
+    opt = optim.SGD(model.parameters(), lr=0.1)
+    assert any(np.any(p.grad != 0) for p in model.parameters())
+    opt.zero_grad()
+    assert all(np.all(p.grad == 0) for p in model.parameters())

@@ -5,18 +5,24 @@ Execution tests run each notebook through papermill as report/build.py does (ker
 "python3", working directory notebooks/); quick=True keeps each run to a few seconds.
 """
 import ast
+import importlib.util
+import json
 import re
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from lab1 import experiments as ex
+from lab1.study import results
+from lab1.study.setting import NAMES
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = REPO / "notebooks"
 ALL = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
-# Notebooks whose parameters and behaviour these tests know; 06 has its own tests.
+_spec = importlib.util.spec_from_file_location("report_tables", REPO / "report" / "build_tables.py")
+tables = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(tables)
+# Notebooks whose parameters and behaviour these tests know; 06-08 have their own tests.
 OURS = ["01_setup.ipynb", "02_results.ipynb", "03_learning_rate.ipynb",
         "04_hidden_units.ipynb", "05_no_activation.ipynb"]
 
@@ -75,27 +81,36 @@ def test_no_machine_paths(path):
         assert pattern not in text, f"{path.name} mentions {pattern}"
 
 
-@pytest.mark.parametrize("name", OURS)
-def test_plumbing_cell_validates_parameters(name):
-    nb = read(name)
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    setup = code[1]
+@pytest.mark.parametrize("path", ALL, ids=lambda p: p.name)
+def test_plumbing_cell_sets_the_notebook_up(path):
+    """The cell after `parameters` calls the one setup helper: names, setting and figures."""
+    setup = [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"][1]
     assert "remove_cell" in setup.metadata.get("tags", [])
-    assert "figure_formats" in setup.source and "check_" in setup.source
+    assert f'notebook.setup(globals(), "{path.stem}")' in setup.source
+    assert "def show" not in setup.source and "FIGURES" not in setup.source
 
 
-def test_defaults_match_the_reference_setting():
-    d = ex.DEFAULTS
-    results = defaults(read("02_results.ipynb"))
-    assert results["lr"] == d["lr"] and results["init"] == d["init"]
-    assert [2, results["hidden"], results["hidden"], 1] == list(d["sizes"])
-    assert defaults(read("01_setup.ipynb"))["hidden"] == d["sizes"][1]
-    for name in ("03_learning_rate.ipynb", "04_hidden_units.ipynb", "05_no_activation.ipynb"):
-        params = defaults(read(name))
-        assert params["seeds"] == d["seeds"], name
-        assert params["epochs"] is None, f"{name}: epochs default None means ex.DEFAULTS['epochs']"
-    assert d["lr"] in defaults(read("03_learning_rate.ipynb"))["lrs"]
-    assert d["sizes"][1] in defaults(read("04_hidden_units.ipynb"))["hidden_units"]
+@pytest.mark.parametrize("path", ALL, ids=lambda p: p.name)
+def test_notebooks_read_the_reference_setting(path):
+    """Every report notebook accepts every name of the reference setting, default None (the
+    value in lab1/study/setting.py), and figures_dir; none restates a setting's value."""
+    params = defaults(nbformat.read(path, as_version=4))
+    for name in NAMES + ("figures_dir",):
+        assert name in params and params[name] is None, f"{path.name}: {name}"
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: p.name)
+def test_markdown_cells_do_not_hard_code_the_setting(path):
+    markdown = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "markdown")
+    for pattern in (r"2-4-4-1", r"2 → 4 → 4 → 1", r"2 \\to 4", r"\blr (?:=\s*)?1\b", r"learning rate 1\b",
+                    r"with sigmoid activations"):
+        assert not re.search(pattern, markdown), f"{path.name}: {pattern}"
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: p.name)
+def test_notebook_publishes_its_results_last(path):
+    last = nbformat.read(path, as_version=4).cells[-1]
+    assert last.source.startswith("nb.publish()") and "remove_cell" in last.metadata.get("tags", [])
 
 
 # --------------------------------------------------------------------------- execution
@@ -107,9 +122,18 @@ def execute(name, tmp_path, **parameters):
         cwd=str(NOTEBOOKS), progress_bar=False, log_output=False)
 
 
+# What `make report SET="hidden=8 activation=tanh lr=0.5"` passes to every notebook; the
+# quick runs below use it for 01-03 (the full quick report, tests/test_report.py, runs the
+# defaults), and the Markdown must then state that setting, never the reference's.
+OVERRIDES = dict(hidden=8, activation="tanh", lr=0.5)
+QUICK_RUNS = {"01_setup.ipynb": OVERRIDES, "02_results.ipynb": OVERRIDES, "03_learning_rate.ipynb": OVERRIDES,
+              "04_hidden_units.ipynb": {}, "05_no_activation.ipynb": {}}
+
+
 @pytest.mark.parametrize("name", OURS)
 def test_runs_quick(name, tmp_path):
-    nb = execute(name, tmp_path, quick=True)
+    folder = tmp_path / "figures"
+    nb = execute(name, tmp_path, quick=True, figures_dir=str(folder), **QUICK_RUNS[name])
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
     stderr = [o.text for o in outputs if o.output_type == "stream" and o.name == "stderr"]
@@ -122,12 +146,30 @@ def test_runs_quick(name, tmp_path):
     # numbers in prose and tables: losses as $1.23 \times 10^{-4}$, never Python's 1.23e-04
     assert not re.findall(r"\d[eE][-+]?\d", text), re.findall(r".{30}\d[eE][-+]?\d.{10}", text)
     # every table fits the page's width without wrapping a cell
-    for headers, rows in ex.parse_pipe_tables(text):
-        fits, needed, room = ex.table_fits(headers, rows)
+    for headers, rows in tables.parse_pipe_tables(text):
+        fits, needed, room = tables.table_fits(headers, rows)
         assert fits, f"{name}: table {headers} needs {needed:.1f} em, the page has {room:.1f}"
     # no wall-clock timings: they would make two builds of one commit differ
     printed = text + "\n".join(o.get("text", "") for o in outputs)
     assert not re.findall(r"\b\d+(?:\.\d+)?\s*(?:s|sec|seconds|ms)\b", printed)
+    if QUICK_RUNS[name] == OVERRIDES:
+        assert "2 → 8 → 8 → 1" in text and "2 → 4 → 4 → 1" not in text
+        assert "tanh" in text and "0.5" in text
+        assert not re.search(r"learning rate 1\b|with sigmoid activations", text)
+    # results as data: one output in a cell the report removes, the same document in figures_dir
+    shown = [o.data[results.MIME_TYPE] for c in nb.cells if "remove_cell" in c.metadata.get("tags", [])
+             for o in c.outputs if results.MIME_TYPE in o.get("data", {})]
+    assert len(shown) == 1
+    doc = shown[0]
+    assert doc == json.loads((folder / f"{Path(name).stem}.results.json").read_text())
+    assert doc["schema"] == results.SCHEMA and doc["notebook"] == Path(name).stem
+    assert doc["parameters"]["lr"] == QUICK_RUNS[name].get("lr", 1.0) and doc["parameters"]["quick"] is True
+    for run in doc["runs"]:
+        assert set(results.METRICS) <= set(run)
+        assert (run["train_accuracy"] is None) == run["diverged"]      # a diverged model has no final value
+        assert run["diverged"] or 0 <= run["train_accuracy"] <= 1
+    # figures go to figures_dir, one PNG per figure shown
+    assert len(list(folder.glob("*.png"))) == len(figures)
 
 
 @pytest.mark.parametrize("name, parameter, value", [
@@ -154,12 +196,6 @@ def test_unknown_parameter_name_fails(tmp_path):
     assert "unknown parameter datset" in message and "dataset" in message
 
 
-@pytest.mark.parametrize("path", ALL, ids=lambda p: p.name)
-def test_plumbing_cell_rejects_unknown_parameter_names(path):
-    plumbing = nbformat.read(path, as_version=4).cells[1]
-    assert "ex.check_parameter_names(_ih)" in plumbing.source
-
-
 def test_results_print_every_test_point_once(tmp_path):
     """02: the TA's 'Iter i | Ground truth: y | prediction: p' line for every test point
     (two per printed line), and each logged epoch once."""
@@ -180,3 +216,9 @@ def test_dataset_choice_is_honoured(tmp_path):
     text = "\n".join(o.data.get("text/markdown", "") for c in nb.cells if c.cell_type == "code"
                      for o in c.outputs if "data" in o)
     assert "### XOR" in text and "### Linear" not in text
+    # its results, per learning rate and seed, all on XOR (read back without executing)
+    doc = results.read_notebook(tmp_path / "03_learning_rate.ipynb")
+    lrs, seeds = doc["parameters"]["lrs"], min(doc["parameters"]["seeds"], 2)
+    assert doc["parameters"]["dataset"] == "xor" and len(doc["runs"]) == len(lrs) * seeds
+    assert {(r["setting"]["lr"], r["seed"]) for r in doc["runs"]} == {(v, k) for v in lrs for k in range(seeds)}
+    assert all(r["dataset"] == "xor" and r["test_accuracy"] is None for r in doc["runs"])

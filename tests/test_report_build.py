@@ -2,7 +2,6 @@
 
 The PDF tests need xelatex and pdftotext (`make tex`) and skip without them.
 """
-import importlib.util
 import json
 import shutil
 import subprocess
@@ -15,6 +14,9 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 REPO = Path(__file__).resolve().parent.parent
 BUILD = REPO / "report" / "build.py"
+sys.path.insert(0, str(REPO / "report"))
+import build_merge  # noqa: E402
+import build_pdf  # noqa: E402
 CJK_NAME = "高宗霖"
 STUDENT_ID = "312551999"
 
@@ -22,13 +24,6 @@ needs_tex = pytest.mark.skipif(
     not (shutil.which("xelatex") and shutil.which("pdftotext")),
     reason="xelatex or pdftotext missing: run `make tex` to install the report's Debian packages",
 )
-
-
-def load_build():
-    spec = importlib.util.spec_from_file_location("report_build", BUILD)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def code(source, *tags):
@@ -87,8 +82,8 @@ def pdf_text(pdf):
 
 
 def cjk_font_available():
-    build = load_build()
-    return bool(build.installed_font(build.CJK_FONTS)) and build.has_tex_package("xeCJK.sty")
+    return (bool(build_pdf.installed_font(build_pdf.CJK_FONTS))
+            and build_pdf.has_tex_package("xeCJK.sty"))
 
 
 @pytest.fixture(scope="module")
@@ -179,19 +174,19 @@ def test_failing_notebook_reports_cell_and_keeps_old_pdf(tmp_path):
     ])
     out = tmp_path / "report.pdf"
     out.write_bytes(b"%PDF-1.5 the previous report\n")
-    result = run_build("--quick", "--notebooks", notebooks, "--build-dir", tmp_path / "build",
-                       "--out", out)
+    result = run_build("--quick", "--draft", "--notebooks", notebooks, "--build-dir",
+                       tmp_path / "build", "--out", out)
     message = result.stdout + result.stderr
     assert result.returncode != 0
     assert "01_fails.ipynb" in message
     assert "cell 4" in message  # 1-based, in the source notebook (no injected cell counted)
     assert "ZeroDivisionError" in message
     assert out.read_bytes() == b"%PDF-1.5 the previous report\n"
-    assert (tmp_path / "build" / "executed" / "01_fails.ipynb").exists()
+    assert (tmp_path / "build" / "failed" / "01_fails.ipynb").exists()
+    assert not (tmp_path / "build" / "executed").exists()  # only complete builds install
 
 
 def test_merge_applies_cell_conventions(tmp_path):
-    build = load_build()
     cells = [
         parameters(),
         code("quick = True", "injected-parameters"),
@@ -208,7 +203,7 @@ def test_merge_applies_cell_conventions(tmp_path):
                                execution_count=1),
     ]
     write_notebook(tmp_path / "01_a.ipynb", cells)
-    nb = build.merge_notebooks([tmp_path / "01_a.ipynb"], {"student_name": "x"})
+    nb = build_merge.merge_notebooks([tmp_path / "01_a.ipynb"], {"student_name": "x"})
     assert [c.cell_type for c in nb.cells] == ["markdown", "code", "code"]
     assert nb.cells[0].source == "# One\n\n## Two"  # adjacent Markdown merged
     assert [c.id for c in nb.cells] == ["cell-0", "cell-1", "cell-2"]
@@ -220,7 +215,6 @@ def test_merge_applies_cell_conventions(tmp_path):
 
 
 def test_merge_joins_stdout_pieces(tmp_path):
-    build = load_build()
     cell = code("run()")
     cell.outputs = [
         nbformat.v4.new_output("stream", name="stdout", text="Training on 21 points:\n"),
@@ -230,13 +224,12 @@ def test_merge_joins_stdout_pieces(tmp_path):
         nbformat.v4.new_output("stream", name="stdout", text="after\n"),
     ]
     write_notebook(tmp_path / "01_a.ipynb", [cell])
-    outputs = build.merge_notebooks([tmp_path / "01_a.ipynb"], {}).cells[0].outputs
+    outputs = build_merge.merge_notebooks([tmp_path / "01_a.ipynb"], {}).cells[0].outputs
     assert [o.get("text") for o in outputs] == [
         "Training on 21 points:\nepoch 1 loss : 0.25\n...\n", None, "after\n"]
 
 
 def test_merge_makes_heading_ids_unique(tmp_path):
-    build = load_build()
     log = code("print()")
     log.outputs = [nbformat.v4.new_output("stream", name="stdout", text="log\n")]
     write_notebook(tmp_path / "02_a.ipynb", [new_markdown_cell("## Results\n\n### XOR\n\n### Linear"), log])
@@ -247,18 +240,17 @@ def test_merge_makes_heading_ids_unique(tmp_path):
         new_markdown_cell("## Learning rates\n\n```python\n# XOR\n```\n\n### XOR ###\n\n"
                           "### Linear {.unnumbered}\n\n### Mine {#mine}\n\n### Mine"),
         first])
-    nb = build.merge_notebooks([tmp_path / "02_a.ipynb", tmp_path / "03_b.ipynb"], {})
+    nb = build_merge.merge_notebooks([tmp_path / "02_a.ipynb", tmp_path / "03_b.ipynb"], {})
     assert nb.cells[0].source == "## Results\n\n### XOR\n\n### Linear"  # first ones keep pandoc's
     assert nb.cells[2].source == ("## Learning rates\n\n```python\n# XOR\n```\n\n### XOR {#xor-1}\n\n"
                                   "### Linear {#linear-1 .unnumbered}\n\n### Mine {#mine}\n\n"
                                   "### Mine {#mine-1}")
     assert nb.cells[3].outputs[0].data["text/markdown"].startswith("### XOR {#xor-2}\n")
-    assert build.heading_identifier("2.5 Is seed 0 *typical*?") == "is-seed-0-typical"
-    assert build.heading_identifier("$\\sigma'$ and `fit` [link](http://x)") == "sigma-and-fit-link"
+    assert build_merge.heading_identifier("2.5 Is seed 0 *typical*?") == "is-seed-0-typical"
+    assert build_merge.heading_identifier("$\\sigma'$ and `fit` [link](http://x)") == "sigma-and-fit-link"
 
 
 def test_merge_marks_figures_after_their_lead_in(tmp_path):
-    build = load_build()
     figure = {"image/png": "iVBORw0KGgo=", "application/pdf": "JVBERi0=", "text/plain": "<Figure>"}
     after_markdown, after_stdout, in_cell = code("a()"), code("b()"), code("c()")
     after_markdown.outputs = [nbformat.v4.new_output("display_data", data=figure, metadata={})]
@@ -270,7 +262,20 @@ def test_merge_marks_figures_after_their_lead_in(tmp_path):
                        nbformat.v4.new_output("display_data", data=figure, metadata={})]
     write_notebook(tmp_path / "01_a.ipynb", [new_markdown_cell("The figure below:"), after_markdown,
                                              after_stdout, in_cell])
-    cells = build.merge_notebooks([tmp_path / "01_a.ipynb"], {}).cells
+    cells = build_merge.merge_notebooks([tmp_path / "01_a.ipynb"], {}).cells
     marks = [[o.get("metadata", {}).get("lab1_lead_in", False) for o in c.get("outputs", [])]
              for c in cells]
     assert marks == [[], [True], [False, False], [False, True, False]]
+
+
+@needs_tex
+def test_only_complete_pdfs_count_as_complete(built, tmp_path):
+    import build_io
+
+    assert build_io.pdf_problem(built[0]) is None
+    whole = built[0].read_bytes()
+    for cut in (len(whole) // 2, len(whole) - 20):  # a half-written PDF, a lost trailer
+        broken = tmp_path / f"cut{cut}.pdf"
+        broken.write_bytes(whole[:cut])
+        assert build_io.pdf_problem(broken), cut
+    assert build_io.pdf_problem(tmp_path / "missing.pdf")

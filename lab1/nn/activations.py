@@ -1,13 +1,29 @@
-"""Elementwise activations. Each caches the one array its derivative needs."""
+"""Elementwise activations. Each caches the one array its derivative needs.
+
+forward: x of any shape -> the same shape; backward: dout of that shape -> dx.
+"""
+import numbers
+
 import numpy as np
 
-from .module import Module
+from .module import Module, as_float_array
+
+
+def _cached(layer, value):
+    """The array forward cached, or a ValueError naming the layer when there is none yet."""
+    if value is None:
+        raise ValueError(f"{layer!r}: backward called before forward")
+    return value
 
 
 class Sigmoid(Module):
     """sigma(x) = 1 / (1 + exp(-x)); sigma' = sigma (1 - sigma), from the cached output."""
 
+    _out = None
+
     def forward(self, x):
+        if type(x) is not np.ndarray:
+            x = as_float_array(x, f"{self!r} input")
         # exp(-x) overflows for x < -709; clamped at x = -700, sigma stays below 10**-304 there
         z = np.negative(x)
         np.minimum(z, 700.0, out=z)
@@ -17,8 +33,9 @@ class Sigmoid(Module):
         return self._out
 
     def backward(self, dout):
-        dx = 1.0 - self._out      # one temporary, then in place: this runs every epoch
-        dx *= self._out
+        out = _cached(self, self._out)
+        dx = 1.0 - out            # one temporary, then in place: this runs every epoch
+        dx *= out
         dx *= dout
         return dx
 
@@ -26,12 +43,17 @@ class Sigmoid(Module):
 class Tanh(Module):
     """tanh(x); tanh' = 1 - tanh^2, from the cached output."""
 
+    _out = None
+
     def forward(self, x):
+        if type(x) is not np.ndarray:
+            x = as_float_array(x, f"{self!r} input")
         self._out = np.tanh(x)
         return self._out
 
     def backward(self, dout):
-        dx = self._out * self._out
+        out = _cached(self, self._out)
+        dx = out * out
         np.subtract(1.0, dx, out=dx)
         dx *= dout
         return dx
@@ -40,28 +62,38 @@ class Tanh(Module):
 class ReLU(Module):
     """max(x, 0); the derivative is 1 where the cached input is positive, else 0."""
 
+    _x = None
+
     def forward(self, x):
+        if type(x) is not np.ndarray:
+            x = as_float_array(x, f"{self!r} input")
         self._x = x
         return np.maximum(x, 0.0)
 
     def backward(self, dout):
-        return dout * (self._x > 0)
+        return dout * (_cached(self, self._x) > 0)
 
 
 class LeakyReLU(Module):
     """x for x > 0, negative_slope * x otherwise."""
 
+    _x = None
+
     def __init__(self, negative_slope=0.01):
-        if not negative_slope >= 0:
-            raise ValueError(f"LeakyReLU: negative_slope must be >= 0, got {negative_slope!r}")
+        if (not isinstance(negative_slope, numbers.Real) or isinstance(negative_slope, bool)
+                or not 0 <= negative_slope < np.inf):
+            raise ValueError(f"LeakyReLU: negative_slope must be a finite number >= 0, "
+                             f"got {negative_slope!r}")
         self.negative_slope = float(negative_slope)
 
     def forward(self, x):
+        if type(x) is not np.ndarray:
+            x = as_float_array(x, f"{self!r} input")
         self._x = x
         return np.where(x > 0, x, self.negative_slope * x)
 
     def backward(self, dout):
-        return dout * np.where(self._x > 0, 1.0, self.negative_slope)
+        return dout * np.where(_cached(self, self._x) > 0, 1.0, self.negative_slope)
 
     def extra_repr(self):
         return f"negative_slope={self.negative_slope}"
@@ -71,6 +103,8 @@ class Identity(Module):
     """No activation: f(x) = x, f'(x) = 1 (not 0)."""
 
     def forward(self, x):
+        if type(x) is not np.ndarray:
+            x = as_float_array(x, f"{self!r} input")
         return x
 
     def backward(self, dout):
@@ -91,6 +125,6 @@ def activation(name):
     if isinstance(name, Module):
         return name
     key = "identity" if name in (None, "none", "linear") else name
-    if key not in ACTIVATIONS:
+    if not isinstance(key, str) or key not in ACTIVATIONS:
         raise ValueError(f"unknown activation {name!r}; choose one of {sorted(ACTIVATIONS)}")
     return ACTIVATIONS[key]()

@@ -4,7 +4,17 @@ import math
 import numpy as np
 
 from ..seeding import as_generator, model_generators
-from .module import Module, Parameter
+from .module import Module, Parameter, as_float_array
+
+
+def check_count(value, name, owner, optional=False):
+    """A positive int (NumPy integers included, bools not) -> int; else ValueError naming it."""
+    if optional and value is None:
+        return None
+    if not isinstance(value, (int, np.integer)) or isinstance(value, (bool, np.bool_)) or value <= 0:
+        also = " or None" if optional else ""
+        raise ValueError(f"{owner}: {name} must be a positive integer{also}, got {value!r}")
+    return int(value)
 
 
 def _bound_uniform(fan_in, fan_out):
@@ -28,7 +38,7 @@ def init_weights(init, weight_shape, bias_shape, fan_in, fan_out, rng):
 
     Biases are zero, except for "uniform", which draws them like its weights (as torch does).
     """
-    if init not in INITIALIZERS:
+    if not isinstance(init, str) or init not in INITIALIZERS:
         raise ValueError(f"unknown init {init!r}; choose one of {sorted(INITIALIZERS)}")
     distribution, scale_of, draw_bias = INITIALIZERS[init]
     scale = scale_of(fan_in, fan_out)
@@ -49,16 +59,15 @@ class Linear(Module):
     weight: (in_features, out_features), or (M, in_features, out_features) with models=M.
     bias:   (out_features,) or (M, out_features).
     forward: x (N, in) -> (N, out); stacked: x (N, in) or (M, N, in) -> (M, N, out).
-    rng: seed or Generator; stacked, a list of M seeds/Generators (one per model) or one seed.
+    rng: seed or Generator; stacked, see ``seeding.model_generators`` (one seed: M
+    different starts; a list of M seeds: model m as that seed alone would build it).
     """
 
     def __init__(self, in_features, out_features, bias=True, init="uniform", rng=None, models=None):
-        for name, value in (("in_features", in_features), ("out_features", out_features)):
-            if not isinstance(value, (int, np.integer)) or value <= 0:
-                raise ValueError(f"Linear: {name} must be a positive integer, got {value!r}")
-        if models is not None and (not isinstance(models, (int, np.integer)) or models <= 0):
-            raise ValueError(f"Linear: models must be a positive integer or None, got {models!r}")
-        self.in_features, self.out_features, self.models = int(in_features), int(out_features), models
+        in_features = check_count(in_features, "in_features", "Linear")
+        out_features = check_count(out_features, "out_features", "Linear")
+        models = check_count(models, "models", "Linear", optional=True)
+        self.in_features, self.out_features, self.models = in_features, out_features, models
         self.init = init
         shape_w, shape_b = (in_features, out_features), (out_features,)
         if models is None:
@@ -67,8 +76,8 @@ class Linear(Module):
             pairs = [init_weights(init, shape_w, shape_b, in_features, out_features, g)
                      for g in model_generators(rng, models)]
             w, b = np.stack([p[0] for p in pairs]), np.stack([p[1] for p in pairs])
-        self.weight = Parameter(w)
-        self.bias = Parameter(b) if bias else None
+        self.weight = Parameter(w, models)
+        self.bias = Parameter(b, models) if bias else None
         self._params = {"weight": self.weight}
         if bias:
             self._params["bias"] = self.bias
@@ -76,8 +85,15 @@ class Linear(Module):
         self._ones = np.ones(0)
 
     def forward(self, x):
-        if x.shape[-1] != self.in_features or x.ndim not in (2, 3):
-            raise ValueError(f"{self!r}: expected input (N, {self.in_features}), got {x.shape}")
+        if type(x) is not np.ndarray:
+            x = as_float_array(x, f"{self!r} input")
+        # a single model takes (N, in) only: a 3-D input would silently act as M models
+        if x.shape[-1:] != (self.in_features,) or not (
+                x.ndim == 2 or (x.ndim == 3 and x.shape[0] == self.models)):
+            expected = f"(N, {self.in_features})"
+            if self.models is not None:
+                expected += f" or ({self.models}, N, {self.in_features})"
+            raise ValueError(f"{self!r}: expected input {expected}, got {x.shape}")
         self._x = x
         out = x @ self.weight.data   # (N, in) @ (M, in, out) broadcasts to (M, N, out)
         if self.bias is not None:

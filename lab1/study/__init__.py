@@ -1,0 +1,38 @@
+"""The report's experiments, on top of the core library (nothing in the core imports this).
+
+One module per concern, each small enough to read at once:
+
+    setting.py      THE reference setting (the one place a student edits it)
+    config.py       parameter checks; setting(**overrides): the reference merged with overrides
+    notebook.py     setup() for every report notebook: checks, setting, show(), results
+    sweeps.py       data sets, stacked training, sweeps over one option (many seeds per fit)
+    summaries.py    statistics over the seeds and the summary table
+    formatting.py   numbers and pipe tables as the report writes them
+    terms.py        thresholds behind words such as "oscillates", "saturated", "flat"
+    analysis.py     best straight line, collapse of a linear network, saturation, dead units
+    listings.py     source listings, architecture tables, initializer formulas
+    comparisons.py  variants at their own best learning rate (Extra: optimizers, activations)
+    optimizers.py, activations.py, convolution.py, digits.py   the Extra section's studies
+    results.py      results as data (JSON schema), written by every notebook
+    batch.py        python -m lab1 batch / collect: grids of papermill runs, results.csv
+
+The names notebooks use most are importable from the package itself
+(``from lab1 import study``; ``study.sweep(...)``, ``study.percent(...)``).
+"""
+from .analysis import best_linear_accuracy, collapse_linear, inactive_units, sigmoid_saturation
+from .config import (DATASETS, Setting, check_bool, check_choice, check_float, check_int, check_list,
+                     check_parameter_names, datasets_for, setting)
+from .formatting import count, loss_text, markdown_table, mean_std, percent, sci, value_text
+from .listings import architecture_rows, architecture_table, init_formula, source_listing
+from .summaries import summarize, summary_table
+from .sweeps import Dataset, Sweep, build, load_dataset, seeds, sweep, train
+
+__all__ = [
+    "best_linear_accuracy", "collapse_linear", "inactive_units", "sigmoid_saturation",
+    "DATASETS", "Setting", "check_bool", "check_choice", "check_float", "check_int", "check_list",
+    "check_parameter_names", "datasets_for", "setting",
+    "count", "loss_text", "markdown_table", "mean_std", "percent", "sci", "value_text",
+    "architecture_rows", "architecture_table", "init_formula", "source_listing",
+    "summarize", "summary_table", "Dataset", "Sweep", "build", "load_dataset", "seeds",
+    "sweep", "train",
+]

@@ -1,6 +1,6 @@
-"""Reference configurations of the report's Extra section, defined once.
+"""The digits models of the Extra section (convolution), defined once.
 
-notebooks/06_extras.ipynb and tests/test_notebook_extras.py both build, train and
+notebooks/08_convolution.ipynb and tests/test_study_digits.py both build, train and
 evaluate the models from here, so the numbers in the report are the numbers the tests
 check.
 
@@ -29,11 +29,6 @@ test set was not used for any of them.
     97.1% validation accuracy (within one of the 360 validation images), so the narrower
     256 is used (``MLP_WIDTHS_TRIED``).
 
-Two-dimensional comparisons (XOR and linear, the lab's 2-4-4-1 network with sigmoid
-output, N(0, 1) weights and MSE, as ``experiments.DEFAULTS``): ``OPTIMIZER_LRS`` and
-``ACTIVATION_LRS`` are the learning-rate grids, and ``choose_lr`` picks from a sweep
-the rate with the lowest mean training loss over the last 10% of the epochs.
-
 NumPy and the standard library only.
 """
 import time
@@ -41,10 +36,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import data, nn, optim
-from .train import History, evaluate, fit
-
-# --------------------------------------------------------------------------- digits
+from .. import data, nn, optim
+from ..train import History, evaluate, fit
 
 DIGITS_FRACTIONS = (0.6, 0.2, 0.2)     # train, validation, test, per class
 SPLIT_SEED = 0
@@ -267,75 +260,3 @@ def train_digits(kind, seeds=(0,), split=None, **config):
     hidden = matched_hidden(target)
     return train_mlp(seeds, split, name=f"MLP ({hidden} hidden, size of the CNN)",
                      **dict(config, hidden=hidden))
-
-
-# --------------------------------------------------------------------------- 2-D comparisons
-
-OPTIMIZERS = ("sgd", "momentum", "adagrad", "rmsprop", "adam")
-OPTIMIZER_NAMES = {"sgd": "SGD", "momentum": "SGD + momentum", "adagrad": "Adagrad",
-                   "rmsprop": "RMSprop", "adam": "Adam"}
-# learning-rate grids, steps of about sqrt(10), placed around each rule's useful range
-OPTIMIZER_LRS = {
-    "sgd": (1.0, 3.0, 10.0, 30.0),
-    "momentum": (0.1, 0.3, 1.0, 3.0),
-    "adagrad": (0.03, 0.1, 0.3, 1.0),
-    "rmsprop": (0.003, 0.01, 0.03, 0.1),
-    "adam": (0.01, 0.03, 0.1, 0.3),
-}
-ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
-ACTIVATION_NAMES = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky ReLU"}
-ACTIVATION_LRS = (0.3, 1.0, 3.0, 10.0, 30.0)     # plain SGD, hidden activation varied
-TWO_D_EPOCHS = 500
-
-
-def tail_losses(history, tail=0.1):
-    """(M,) mean training loss over the last ``tail`` fraction of the epochs (at least one)
-    of a stacked History; a model whose loss is nan/inf anywhere there gives inf."""
-    loss = np.asarray(history.loss, dtype=np.float64)
-    loss = loss[:, None] if loss.ndim == 1 else loss
-    last = loss[-max(1, int(round(tail * len(loss)))):]
-    return np.where(np.all(np.isfinite(last), axis=0), last.mean(axis=0), np.inf)
-
-
-def choose_lr(sweep, tail=0.1):
-    """The swept learning rate whose seeds reach the lowest mean training loss at the end.
-
-    sweep: an experiments.Sweep over "lr". "At the end" is the mean over the last ``tail``
-    fraction of the epochs, so one lucky or unlucky last epoch of an oscillating run does
-    not decide. A diverged seed counts as infinite loss, so a rate where any seed diverges
-    is chosen only if every rate diverges somewhere. Ties go to the smaller rate.
-    Returns (lr, {lr: mean over seeds of the tail loss}).
-    """
-    means = {v: float(np.mean(tail_losses(sweep.histories[v], tail))) for v in sweep.values}
-    best = min(sweep.values, key=lambda v: (means[v], v))
-    return best, means
-
-
-def inactive_units(model, x, model_index=None):
-    """Hidden ReLU / leaky-ReLU units whose pre-activation is <= 0 on every input in x.
-
-    Such a ReLU unit outputs 0 and passes no gradient for any of these inputs ("dead");
-    a leaky unit still passes negative_slope times the gradient. Returns (M, L) counts
-    for stacked models (L hidden rectifier layers), or (L,) for one model / model_index.
-    """
-    h = np.asarray(x, dtype=np.float64)
-    layers, counts = list(model.layers), []
-    for i, layer in enumerate(layers):
-        pre = h
-        h = layer.forward(h)
-        if isinstance(layer, (nn.ReLU, nn.LeakyReLU)) and i < len(layers) - 1:
-            counts.append(np.all(pre <= 0, axis=-2).sum(axis=-1))
-    if not counts:
-        raise ValueError("inactive_units: the model has no hidden ReLU or LeakyReLU layer")
-    out = np.stack(counts, axis=-1)
-    return out[model_index] if model_index is not None and out.ndim == 2 else out
-
-
-__all__ = [
-    "DIGITS_FRACTIONS", "SPLIT_SEED", "TRAINING", "CNN", "MLP", "CLASSIC_HIDDEN", "MLP_WIDTHS_TRIED",
-    "CNN_GRID", "CNN_GRID_SEEDS", "CONV_INIT_NAMES", "DIGITS_MODELS", "SPLITS",
-    "digits_split", "build_cnn", "build_mlp", "mlp_parameters", "matched_hidden",
-    "DigitsResult", "train_cnn", "train_mlp", "train_digits",
-    "OPTIMIZERS", "OPTIMIZER_NAMES", "OPTIMIZER_LRS", "ACTIVATIONS", "ACTIVATION_NAMES",
-    "ACTIVATION_LRS", "TWO_D_EPOCHS", "tail_losses", "choose_lr", "inactive_units",
-]
