@@ -13,7 +13,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .. import gradcheck, nn
-from ..experiments import markdown_table, sci
+from .formatting import markdown_table, sci
 
 
 def backward_equations():
