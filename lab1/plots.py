@@ -29,7 +29,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.textpath import TextToPath
-from matplotlib.ticker import EngFormatter, MaxNLocator, MultipleLocator
+from matplotlib.ticker import EngFormatter, FixedLocator, MaxNLocator, MultipleLocator, NullLocator
 
 from . import nn
 
@@ -623,6 +623,12 @@ def learning_curves(runs, path=None, title=None, validation=True, band="minmax",
                         positive.extend([finite.min(), finite.max()] if len(finite) else [])
         if positive and max(positive) > 100 * min(positive):
             loss_ax.set_yscale("log")
+            low, high = np.floor(np.log10(min(positive))), np.ceil(np.log10(max(positive)))
+            if high - low > 12:      # one tick every few decades, none past the float range
+                step = np.ceil((high - low) / 6)
+                loss_ax.yaxis.set_major_locator(FixedLocator(10.0 ** np.arange(low, min(high + step, 308), step)))
+                loss_ax.yaxis.set_minor_locator(NullLocator())
+                loss_ax.set_ylim(10.0 ** low, 10.0 ** min(high, 307))
         loss_ax.set_title("Loss")
         loss_ax.set_ylabel("loss")
         acc_ax.set_title("Accuracy")
