@@ -13,11 +13,11 @@ def test_every_piece_and_variant_is_checked_and_passes():
     checks = cr.gradient_checks()
     rows = [(c.piece, c.setting) for c in checks]
     assert ("Conv2d", "3 × 3, stride 2, pad 1") in rows
-    assert ("Conv2d", "2 × 3, stride (2, 1), pad (1, 0), no bias") in rows
+    assert ("Conv2d", "2 × 3, stride (2, 1), pad (1, 0)") in rows
     assert ("MaxPool2d", "3 × 3, stride 2") in rows, "overlapping windows"
     assert [p for p, _ in rows].count("softmax + CE") == 3
     for c in checks:
-        expected = {"x", "weight", "bias"} if c.piece == "Conv2d" and "no bias" not in c.setting \
+        expected = {"x", "weight", "bias"} if c.piece == "Conv2d" and "(2, 1)" not in c.setting \
             else {"x", "weight"} if c.piece == "Conv2d" else {"x"}
         assert set(c.errors) == expected, c
         assert max(c.errors.values()) < TOLERANCE, c
@@ -60,8 +60,8 @@ def test_table_has_a_row_per_check_and_dashes_for_missing_gradients():
     table = cr.gradient_table(checks).splitlines()
     assert len(table) == 2 + len(checks)
     pool_row = next(line for line in table if "| MaxPool2d |" in line)
-    assert pool_row.count("—") == 2 and "(2, 2, 4, 4)" in pool_row and "| 2 × 2 |" in pool_row
-    no_bias = next(line for line in table if "no bias" in line)
+    assert pool_row.count("—") == 2 and "| 2, 2, 4, 4 |" in pool_row and "| 2 × 2 |" in pool_row
+    no_bias = next(line for line in table if "pad (1, 0)" in line)
     assert no_bias.rstrip(" |").endswith("—") and no_bias.startswith("|  |"), "the piece is named once"
     assert sum(line.startswith("| Conv2d |") for line in table) == 1
 

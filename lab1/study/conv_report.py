@@ -79,8 +79,8 @@ def copies_text(conv, input_shape):
 
 
 def setting(module):
-    """A Conv2d's or MaxPool2d's options in words: '3 × 3, stride 2, pad 1, no bias' (the
-    channels show in the input shape and the kernel's)."""
+    """A Conv2d's or MaxPool2d's options in words: '3 × 3, stride 2, pad 1' (the channels
+    show in the input shape; a Conv2d without bias has no bias gradient in the table)."""
     def pair(value):
         return str(value[0]) if value[0] == value[1] else f"({value[0]}, {value[1]})"
     kh, kw = module.kernel_size
@@ -90,8 +90,6 @@ def setting(module):
         parts.append(f"stride {pair(module.stride)}")
     if getattr(module, "padding", (0, 0)) != (0, 0):
         parts.append(f"pad {pair(module.padding)}")
-    if isinstance(module, nn.Conv2d) and module.bias is None:
-        parts.append("no bias")
     return ", ".join(parts)
 
 
@@ -179,10 +177,10 @@ GRADIENT_COLUMNS = (("x", r"$\partial L/\partial x$"), ("weight", r"$\partial L/
 
 def gradient_table(checks):
     """The rows of gradient_checks as a Markdown table: piece (named on its first row),
-    setting, input shape, one error per gradient to one significant digit ('—' where the piece
-    has no such gradient)."""
+    setting, input shape (N, C, H, W or N, K), one error per gradient to one significant digit
+    ('—' where the piece has no such gradient, e.g. a Conv2d without bias)."""
     rows = [[c.piece if i == 0 or checks[i - 1].piece != c.piece else "", c.setting,
-             "(" + ", ".join(map(str, c.input_shape)) + ")"]
+             ", ".join(map(str, c.input_shape))]
             + [sci(c.errors[key], 0) if key in c.errors else "—" for key, _ in GRADIENT_COLUMNS]
             for i, c in enumerate(checks)]
     return markdown_table(["checked", "setting", "input"] + [title for _, title in GRADIENT_COLUMNS], rows,
