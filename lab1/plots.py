@@ -29,7 +29,8 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.textpath import TextToPath
-from matplotlib.ticker import EngFormatter, FixedLocator, MaxNLocator, MultipleLocator, NullLocator
+from matplotlib.ticker import (EngFormatter, FixedLocator, FuncFormatter, MaxNLocator, MultipleLocator,
+                               NullLocator)
 
 from . import nn
 
@@ -576,7 +577,7 @@ def _legend_extra_height(names, ncols, size):
 
 
 def learning_curves(runs, path=None, title=None, validation=True, band="minmax", max_points=MAX_POINTS,
-                    colors=None):
+                    colors=None, accuracy_from=1):
     """Loss and accuracy per epoch of one History or of a dict {label: History}.
     colors: {label: colour} (e.g. from ``sweep_colors``), so that one setting has one
     colour in every figure of a study; labels missing from it take the run palette.
@@ -588,8 +589,10 @@ def learning_curves(runs, path=None, title=None, validation=True, band="minmax",
     Training is solid, validation dashed (when recorded and validation=True). A stacked
     History (loss (epochs, M)) is drawn as the mean over models with a shaded band:
     band="minmax" (min to max over models) or "std" (mean +- 1 standard deviation).
-    The loss axis turns logarithmic when the values span more than two decades. Each line
-    keeps at most ~max_points points (the first and last epoch always). Returns the Figure.
+    The loss axis turns logarithmic when the values span more than two decades. The accuracy
+    axis spans the curves from epoch accuracy_from on (earlier, lower points run off its
+    bottom), so late differences of a point or two stay visible. Each line keeps at most
+    ~max_points points (the first and last epoch always). Returns the Figure.
     """
     if band not in ("minmax", "std"):
         raise ValueError(f"learning_curves: band must be 'minmax' or 'std', got {band!r}")
@@ -599,7 +602,7 @@ def learning_curves(runs, path=None, title=None, validation=True, band="minmax",
         raise ValueError("learning_curves: no runs given")
     stacked = False
     fig = _new_figure(WIDTH, 2.8)
-    positive = []
+    positive, shown_accuracy = [], []
     with style():
         loss_ax, acc_ax = fig.subplots(1, 2)
         for i, (label, history) in enumerate(runs.items()):
@@ -625,6 +628,10 @@ def learning_curves(runs, path=None, title=None, validation=True, band="minmax",
                     if ax is loss_ax:
                         finite = centre[np.isfinite(centre) & (centre > 0)]
                         positive.extend([finite.min(), finite.max()] if len(finite) else [])
+                    else:
+                        late = [v[accuracy_from - 1:] for v in (centre, low, high) if v is not None]
+                        late = np.concatenate(late) * scale if late else np.array([])
+                        shown_accuracy.extend(late[np.isfinite(late)])
         if positive and max(positive) > 100 * min(positive):
             loss_ax.set_yscale("log")
             low, high = np.floor(np.log10(min(positive))), np.ceil(np.log10(max(positive)))
@@ -637,6 +644,10 @@ def learning_curves(runs, path=None, title=None, validation=True, band="minmax",
         loss_ax.set_ylabel("loss")
         acc_ax.set_title("Accuracy")
         acc_ax.set_ylabel("accuracy (%)")
+        if accuracy_from > 1 and shown_accuracy:
+            lo, hi = min(shown_accuracy), max(shown_accuracy)
+            pad = max(0.08 * (hi - lo), 0.5)
+            acc_ax.set_ylim(lo - pad, min(hi + pad, 100.0 + pad))
         for ax in (loss_ax, acc_ax):
             ax.set_xlabel("epoch")
         for ax in (loss_ax, acc_ax):
@@ -1077,8 +1088,12 @@ def dots_by_value(results, xlabel, ylabel, title=None, colors=None, ylim=None, l
             ax.set_title(name, pad=20 if unreached else 4)
             ax.grid(axis="x", visible=False)
         axes[0].set_ylabel(ylabel)
-        if log_y:
+        if log_y and (finite_all > 0).any():      # a log axis needs a positive value to scale
             axes[0].set_yscale("log")
+            # plain numbers (30, 100, 300), not 3 x 10^1: these axes count epochs and the like
+            axes[0].yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+            axes[0].yaxis.set_minor_formatter(FuncFormatter(
+                lambda v, _: f"{v:g}" if f"{v:.0e}"[0] in "25" else ""))
         if ylim is not None:
             axes[0].set_ylim(*ylim)
         elif len(finite_all) and log_y and finite_all.min() > 0:
@@ -1101,16 +1116,17 @@ def dots_by_value(results, xlabel, ylabel, title=None, colors=None, ylim=None, l
 
 # --------------------------------------------------------------------------- Extra section
 
-def seed_band_losses(runs, title, names, titles, ylabel="training loss (MSE)", path=None):
+def seed_band_losses(runs, title, names, titles, ylabel="training loss (MSE)", path=None, colors=None):
     """Training loss per epoch, one panel per data set: mean over the seeds (line) and min–max
     band. runs: {data set: {key: History (epochs, seeds)}}; names: {key: legend label};
-    titles: {data set: panel title}. Returns the Figure."""
+    titles: {data set: panel title}; colors: {key: colour}, the study's (default: RUN_COLORS
+    in order). Returns the Figure."""
     fig = Figure(figsize=(WIDTH, 2.7), layout="constrained")
     with style():
         axes = np.atleast_1d(fig.subplots(1, len(runs)))
         for ax, (d, by_key) in zip(axes, runs.items()):
             for i, (key, history) in enumerate(by_key.items()):
-                color = RUN_COLORS[i % len(RUN_COLORS)]
+                color = colors[key] if colors else RUN_COLORS[i % len(RUN_COLORS)]
                 loss = np.where(np.isfinite(history.loss), history.loss, np.nan)
                 epoch = np.arange(1, len(loss) + 1)
                 ax.fill_between(epoch, np.nanmin(loss, axis=1), np.nanmax(loss, axis=1), color=color,
@@ -1126,12 +1142,14 @@ def seed_band_losses(runs, title, names, titles, ylabel="training loss (MSE)", p
     return _finish(fig, path)
 
 
-def lr_selection(means, chosen, grids, names, titles, title, ylabel="training loss (MSE)", path=None):
+def lr_selection(means, chosen, grids, names, titles, title, ylabel="training loss (MSE)", path=None,
+                 colors=None):
     """Tail loss against learning rate, one panel per data set, one line per key; the chosen
     rate ringed in black, a diverged rate (infinite tail loss) as a cross on the top edge.
 
     means: {(data set, key): {lr: tail loss}}; chosen: {(data set, key): lr};
-    grids: {key: learning rates}; names: {key: label}; titles: {data set: panel title}.
+    grids: {key: learning rates}; names: {key: label}; titles: {data set: panel title};
+    colors: {key: colour}, the study's (default: RUN_COLORS in order).
     """
     from matplotlib.ticker import LogLocator
 
@@ -1143,7 +1161,7 @@ def lr_selection(means, chosen, grids, names, titles, title, ylabel="training lo
             finite = [v for k in keys for v in means[d, k].values() if np.isfinite(v)]
             top = max(finite) * 3 if finite else 1.0
             for i, k in enumerate(keys):
-                color = RUN_COLORS[i % len(RUN_COLORS)]
+                color = colors[k] if colors else RUN_COLORS[i % len(RUN_COLORS)]
                 lrs = np.array(grids[k], dtype=float)
                 loss = np.array([means[d, k][v] for v in grids[k]])
                 ok = np.isfinite(loss)
@@ -1172,9 +1190,10 @@ def lr_selection(means, chosen, grids, names, titles, title, ylabel="training lo
     return _finish(fig, path)
 
 
-def activation_curves(names, x_range=(-3.0, 3.0), path=None):
-    """f and f' of each activation in one panel per activation, computed by the library's
-    modules (forward, and backward of a gradient of ones). Returns the Figure."""
+def activation_curves(names, x_range=(-3.0, 3.0), path=None, colors=None):
+    """f (solid) and f' (dashed) of each activation in one panel per activation, computed by
+    the library's modules (forward, and backward of a gradient of ones). colors: {name:
+    colour}, the study's (default: f blue, f' vermillion). Returns the Figure."""
     x = np.linspace(x_range[0], x_range[1], 601)[:, None]
     fig = Figure(figsize=(WIDTH, 2.2), layout="constrained")
     with style():
@@ -1185,14 +1204,16 @@ def activation_curves(names, x_range=(-3.0, 3.0), path=None):
             df = module.backward(np.ones_like(x))
             ax.axhline(0, color="0.6", linewidth=0.5, zorder=0)
             ax.axvline(0, color="0.6", linewidth=0.5, zorder=0)
-            ax.plot(x[:, 0], f[:, 0], color=RUN_COLORS[0], label="$f(x)$")
-            ax.plot(x[:, 0], df[:, 0], color=RUN_COLORS[1], linestyle="--", label="$f'(x)$")
+            f_color, df_color = (colors[name], colors[name]) if colors else RUN_COLORS[:2]
+            ax.plot(x[:, 0], f[:, 0], color=f_color, label="$f(x)$")
+            ax.plot(x[:, 0], df[:, 0], color=df_color, linestyle="--", label="$f'(x)$")
             slope = getattr(module, "negative_slope", None)
             ax.set_title(pretty(name) + (f" (slope {slope:g})" if slope else ""))
             ax.set_xlabel("$x$")
         axes[0].set_ylim(-1.2, 3.2)
-        handles, labels = axes[0].get_legend_handles_labels()
-        fig.legend(handles, labels, loc="outside lower center", ncols=2)
+        handles = [Line2D([], [], color="0.3", label="$f(x)$"),
+                   Line2D([], [], color="0.3", linestyle="--", label="$f'(x)$")]
+        fig.legend(handles=handles, loc="outside lower center", ncols=2)
     return _finish(fig, path)
 
 

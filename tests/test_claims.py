@@ -462,3 +462,136 @@ def test_trend_with_a_tolerance_reads_near_values_as_the_same():
                      "$h$ = 2 to $h$ = 4 and falls from 1,008 ($h$ = 4) to 357 ($h$ = 16).")
     assert c.direction(points[1:], c.count, tolerance=0.05) == "falls"
     assert c.trend([("a", 100), ("b", 103)], "it", "x", c.count, tolerance=0.05) == "It is about the same at every x, 100."
+
+
+# --------------------------------------------------------------------------- Extra (Section 5)
+
+def test_reach_by_variant_names_who_fails_and_how_often():
+    ok, some, none = finals([1, 1, 1]), finals([1, 0.9, 1]), finals([0.5, 0.9, 0.8])
+    assert c.reach_by_variant({"SGD": ok, "Adam": ok, "Adagrad": ok}, "on XOR", "optimizer") == (
+        "On XOR, every seed reaches 100% training accuracy within 100 epochs with each of the 3 optimizers.")
+    assert "with both optimizers" in c.reach_by_variant({"SGD": ok, "Adam": ok}, "on XOR", "optimizer")
+    text = c.reach_by_variant({"SGD": ok, "Adam": ok, "Adagrad": some, "RMSprop": none}, "on XOR", "optimizer")
+    assert text == ("On XOR, every seed reaches 100% training accuracy within 100 epochs with SGD and Adam, "
+                    "but not with Adagrad (2 of 3 seeds) or RMSprop (none of 3 seeds).")
+    text = c.reach_by_variant({"ReLU": some, "tanh": none}, "on the linear data", "activation")
+    assert text.startswith("On the linear data, no activation brings every seed to 100%")
+    assert "not ReLU (2 of 3 seeds) or tanh (none of 3 seeds)" in text
+
+
+def test_reach_by_variant_with_one_seed_says_the_only_seed():
+    text = c.reach_by_variant({"SGD": finals([1.0]), "Adam": finals([0.9])}, "on XOR", "optimizer")
+    assert text == ("On XOR, the only seed reaches 100% training accuracy within 100 epochs with SGD, "
+                    "but not with Adam.")
+
+
+def test_fastest_variant_ranks_only_variants_where_every_seed_got_there():
+    fast, slow = finals([1, 1], first=[10, 20]), finals([1, 1], first=[300, 500])
+    partial = finals([1, 0.5], first=[2, NEVER])
+    text = c.fastest_variant({"Adam": fast, "SGD": slow, "Adagrad": partial}, "on XOR")
+    assert text == ("On XOR among Adam and SGD, the lowest median first epoch at 100%, 15, is reached by Adam; "
+                    "the highest, 400, by SGD.")
+    tie = c.fastest_variant({"Adam": fast, "RMSprop": finals([1, 1], first=[15, 15])}, "on XOR")
+    assert "a tie" in tie
+    assert c.fastest_variant({"Adam": fast, "Adagrad": partial}, "on XOR") is None
+
+
+def test_equal_step_compares_momentum_with_sgd_at_its_effective_rate():
+    momentum = finals([1, 1, 1], first=[100, 110, 120])
+    same = finals([1, 1, 1], first=[105, 112, 118])
+    slow = finals([1, 1, 1], first=[900, 1000, 1100])
+    text = c.equal_step(momentum, 1.0, 0.9, {1.0: slow, 10.0: same}, "on XOR")
+    assert text.startswith("On XOR, at equal effective step $\\eta/(1-\\mu)$ = 10: with both, every seed")
+    assert "SGD + momentum at lr 1 and plain SGD at lr 10 are within the seed spread" in text
+    assert text.endswith("Momentum's speed-up is that of its larger step.")
+    text = c.equal_step(momentum, 1.0, 0.9, {10.0: slow}, "on XOR")
+    assert "lower for SGD + momentum at lr 1 than for plain SGD at lr 10" in text
+    assert text.endswith("Momentum gains more than its larger step.")
+    assert c.equal_step(slow, 1.0, 0.9, {10.0: momentum}, "on XOR").endswith("At equal step, momentum is the slower.")
+    text = c.equal_step(momentum, 3.0, 0.9, {1.0: slow, 10.0: same}, "on XOR")
+    assert "plain SGD did not run at momentum's effective step $\\eta/(1-\\mu)$ = 30 (lr = 1 and 10)" in text
+    text = c.equal_step(finals([1, 0.5], first=[10, NEVER]), 1.0, 0.9, {10.0: finals([1, 1], first=[50, 60])}, "on XOR")
+    assert text.endswith("more seeds reach 100% with plain SGD at lr 10 (2 of 2) than with SGD + momentum at lr 1 (1 of 2).")
+
+
+def test_width_rule_states_the_rule_and_its_choice():
+    scores = {100: 0.970, 256: 0.969, 512: 0.969, 1000: 0.971}
+    text = c.width_rule(scores, 100, 1000, 1 / 360, 360)
+    assert text == ("100, 256, 512 and 1,000 hidden units gave 97.0%, 96.9%, 96.9% and 97.1% mean validation "
+                    "accuracy; the rule, the narrowest width within 1 validation image (0.3 points) of the best, keeps "
+                    "100, 0.1 points below the best (1,000 units).")
+    assert c.width_rule({100: 0.99, 256: 0.95}, 100, 100, 1 / 360, 360).endswith("keeps 100, the best.")
+
+
+def test_beats_says_when_one_seed_gives_no_spread():
+    assert "by more than the seed spread" in c.beats("the CNN", [0.98, 0.985], "the MLP", [0.95, 0.952])
+    assert "within the seed spread" in c.beats("the CNN", [0.98, 0.95], "the MLP", [0.96, 0.97])
+    one = c.beats("the CNN", [0.98], "the MLP", [0.95])
+    assert one.startswith("Test accuracy is higher for the CNN than for the MLP (98.0% against 95.0%)")
+    assert "1 seed" in one
+    assert c.beats("the CNN", [0.9501], "the MLP", [0.9499]) == "Test accuracy is the same for the CNN and the MLP, 95.0% (1 seed)."
+
+
+def test_loss_change_follows_the_numbers():
+    assert c.loss_change(1.1, 0.05).startswith("The training loss falls from $1.10$ at the initial weights")
+    assert "rises" in c.loss_change(0.5, 0.9)
+    assert "stays at" in c.loss_change(0.5, 0.5001)
+
+
+def test_dead_units_counts_runs_units_and_whole_layers():
+    assert c.dead_units([[0, 0], [0, 0]], [4, 4], "on XOR") == "On XOR, no ReLU run ends with a dead hidden unit."
+    text = c.dead_units([[1, 0], [0, 0], [4, 2]], [4, 4], "on XOR")
+    assert text == ("On XOR, 2 of 3 ReLU runs end with dead hidden units, 7 of their 16; in 1 of them a whole "
+                    "hidden layer is dead, so no gradient reaches the layers below.")
+    assert c.dead_units([[1, 0]], [4, 4], "on XOR") == "On XOR, the only ReLU run ends with dead hidden units, 1 of its 8."
+    assert c.dead_units([[1, 0], [0, 2]], [4, 4], "on XOR") == \
+        "On XOR, both ReLU runs end with dead hidden units, 3 of their 16."
+    assert c.dead_units([[1, 0], [0, 2], [1, 1]], [4, 4], "on XOR").startswith("On XOR, all 3 ReLU runs end with")
+
+
+def test_gradients_agree_only_below_the_tolerance():
+    assert c.gradients_agree(3e-9, 1e-7).startswith("Every relative error in the table is below")
+    assert "disagrees" in c.gradients_agree(2e-3, 1e-7)
+
+
+def test_on_each_says_an_agreeing_claim_once():
+    same = {"xor": {"SGD": finals([1, 1])}, "linear": {"SGD": finals([1, 1])}}
+    assert c.on_each(c.reach_by_variant, same, kind="optimizer") == {("xor", "linear"): (
+        "On XOR and the linear data, every seed reaches 100% training accuracy within 100 epochs with the only "
+        "optimizer, SGD.")}
+    differ = {"xor": {"SGD": finals([1, 1])}, "linear": {"SGD": finals([1, 0.5])}}
+    texts = c.on_each(c.reach_by_variant, differ, kind="optimizer")
+    assert list(texts) == [("xor",), ("linear",)]
+    assert texts["xor",].startswith("On XOR, every seed") and texts["linear",].startswith("On the linear data, no")
+    assert c.on_each(c.fastest_variant, {"xor": {"SGD": finals([1, 1])}}) == {}
+
+
+def test_equal_step_with_one_seed_each_at_100_says_there_is_no_spread():
+    text = c.equal_step(finals([1, 0.5], first=[53, NEVER]), 1.0, 0.9, {10.0: finals([0.5, 1], first=[NEVER, 51])},
+                        "on XOR")
+    assert text.endswith("with each, 1 seed reaches 100%: with SGD + momentum at lr 1 at epoch 53, with plain SGD "
+                         "at lr 10 at epoch 51, one seed each, so no seed spread to judge the difference by.")
+    one = c.equal_step(finals([1.0], first=[5]), 1.0, 0.9, {10.0: finals([1.0], first=[9])}, "on XOR")
+    assert "the only seed reaches 100%" in one and one.endswith("to judge the difference by.")
+
+
+def test_fit_and_gaps_says_generalization_only_when_all_fit():
+    text = c.fit_and_gaps({"the CNN": [1.0, 0.999], "the MLP": [1.0]}, {"the CNN": [0.98, 0.985], "the MLP": [0.95]})
+    assert text == ("Both fit their training set (at least 99%: 100.0% for the CNN and 100.0% for the MLP), so they "
+                    "differ in how they generalize: the train–test gap is 1.8 points for the CNN and 5.0 points "
+                    "for the MLP.")
+    text = c.fit_and_gaps({"a": [0.9], "b": [1.0], "c": [0.995]}, {"a": [0.8], "b": [0.9], "c": [0.9]})
+    assert text.startswith("Training accuracy is 90.0% for a, 100.0% for b and 99.5% for c, so not every model fits")
+    assert "no model fits" in c.fit_and_gaps({"a": [0.5]}, {"a": [0.5]})
+
+
+def test_confusions_from_the_matrix():
+    m = np.diag([5, 5, 5])
+    assert c.confusions(m) == "The CNN makes no error on the test set."
+    m[0, 1], m[2, 1] = 1, 1
+    assert c.confusions(m) == "The CNN makes 2 test errors, all different pairs: 0 taken for 1 and 2 taken for 1."
+    m[0, 1] = 3
+    assert c.confusions(m) == "The CNN makes 4 test errors; the most frequent confusion is 0 taken for 1 (3 times)."
+    one = np.diag([5, 5])
+    one[1, 0] = 1
+    assert c.confusions(one, "the CNN of seed 2") == "The CNN of seed 2 makes 1 test error, 1 taken for 0."

@@ -39,7 +39,7 @@ def test_reference_mlp_reports_six_numbers(split):
             assert np.isfinite(summary[f"{name}_{what}"])
     assert all(0.9 < summary[f"{s}_accuracy"] <= 1.0 for s in digits.SPLITS), summary
     assert all(summary[f"{s}_loss"] > 0 for s in digits.SPLITS)
-    assert result.num_parameters == digits.mlp_parameters(digits.MLP["hidden"]) == 19210
+    assert result.num_parameters == digits.mlp_parameters(digits.MLP["hidden"]) == 7510
     assert result.test_logits.shape == (2, len(split["test"][1]), 10)
 
 

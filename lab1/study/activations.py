@@ -85,7 +85,7 @@ def discussion(runs, data, epochs, seeds, hidden_units):
     act_lines = [ranking_sentences(runs, ACTIVATIONS, names, data, d, "activations") for d in data]
     never = "never reached" in " ".join(act_lines)
     return f"""
-**Discussion.** {" ".join(act_lines)}
+**Details.** {" ".join(act_lines)}
 
 {lost_explanation(runs, ACTIVATIONS, again=True)}{flat_rule(epochs, again=True) if never else ""}
 

@@ -192,14 +192,6 @@ def flat_rule(epochs, again=False):
             "and as still falling otherwise. ")
 
 
-def compare_epochs(runs, d, new, old, names):
-    """"from 239 (SGD) to 184 epochs (momentum) on XOR", or None when either never reached 100%."""
-    a, b = median_epochs(runs[d, old]["summary"]), median_epochs(runs[d, new]["summary"])
-    if a is None or b is None:
-        return None
-    return f"from {a:.0f} ({names[old]}) to {b:.0f} epochs ({names[new]}) on {TITLES[d]}"
-
-
 def edge_sentence(runs, keys, grids, names, data):
     """Which chosen rates lie at the end of their grid (the grid may not bracket the best rate)."""
     top = [f"{names[k]} on {TITLES[d]}" for d in data for k in keys if runs[d, k]["lr"] == max(grids[k])]
@@ -241,3 +233,23 @@ def protocol_counts(data):
         parts.append(f"{len(data['linear'].x)} linear points with {count(len(data['linear'].x_val))} "
                      "fresh points for validation")
     return ", and ".join(parts)
+
+
+def first_epochs(history):
+    """(M,) first epoch at 100% training accuracy of each model, nan for a model that never
+    got there (for plots.dots_by_value)."""
+    first = np.atleast_1d(np.asarray(history.first_perfect_epoch, dtype=np.float64))
+    return np.where(first > 0, first, np.nan)
+
+
+def equal_step_lr(momentum_lr, mu, grid):
+    """The rate of the SGD grid equal to momentum's effective step momentum_lr / (1 - mu), or None."""
+    return next((v for v in grid if np.isclose(v, momentum_lr / (1 - mu))), None)
+
+
+def chosen_rates(runs):
+    """{data set: {variant: chosen learning rate}} of runs {(data set, variant): tuned()}."""
+    out = {}
+    for (d, key), run in runs.items():
+        out.setdefault(d, {})[key] = run["lr"]
+    return out

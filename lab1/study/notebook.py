@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .. import plots
 from ..train import DivergenceWarning
+from . import report_helpers
 from .config import check_bool, check_parameter_names, setting as make_setting
 from .results import Results, plain
 from .setting import NAMES
@@ -40,6 +41,14 @@ class Notebook:
         """Display fig once (PNG on screen, PDF in the report); write figures_dir/<name>.png
         when a figures_dir was given."""
         plots.show(fig, None if self.figures_dir is None else self.figures_dir / f"{name}.png")
+
+    def figure(self, fig, name, caption):
+        """``show`` fig followed by its numbered caption (label ``fig:<name>``)."""
+        report_helpers.figure(fig, caption, f"fig:{name}", show=lambda f: self.show(f, name))
+
+    def table(self, markdown, caption, name):
+        """Display a Markdown pipe table under its numbered caption (label ``tbl:<name>``)."""
+        report_helpers.table(markdown, caption, f"tbl:{name}")
 
     def note_parameters(self, **values):
         """Record the notebook's own parameters (after their checks) with the results."""

@@ -8,7 +8,7 @@ import inspect
 import numpy as np
 
 from .. import nn, optim
-from .comparisons import (TITLES, compare_epochs, edge_sentence, flat_rule, lost_explanation,
+from .comparisons import (TITLES, edge_sentence, flat_rule, lost_explanation,
                           lr_text, median_epochs, oscillation_sentence, ranking_sentences)
 from .formatting import loss_text
 
@@ -72,9 +72,7 @@ def discussion(runs, data, epochs):
     """The optimizer discussion (Markdown) from runs {(data set, optimizer): comparisons.tuned()}."""
     names = OPTIMIZER_NAMES
     lines = [ranking_sentences(runs, OPTIMIZERS, names, data, d, "optimizers") for d in data]
-    sgd_names = {**names, "sgd": "plain SGD"}
     sgd_lr = {d: runs[d, "sgd"]["lr"] for d in data}
-    momentum_moves = [t for t in (compare_epochs(runs, d, "momentum", "sgd", sgd_names) for d in data) if t]
     summ = {(d, o): runs[d, o]["summary"] for d in data for o in OPTIMIZERS}
     quick_but_unreliable = [(d, o) for d in data for o in ADAPTIVE
                             if median_epochs(summ[d, o]) is not None and median_epochs(summ[d, "sgd"]) is not None
@@ -107,10 +105,9 @@ def discussion(runs, data, epochs):
     else:
         sgd_text = f"Plain SGD's chosen learning rates: {sgd_chosen}."
     mu = hyperparameters()["mu"]
-    momentum_text = (f"Momentum moves the median number of epochs to 100% {'; '.join(momentum_moves)}: "
-                     if momentum_moves else "Momentum: ")
+    momentum_text = "Momentum (compared with plain SGD at equal step in the findings): "
     return f"""
-**Discussion.** {" ".join(lines)}
+**Details.** {" ".join(lines)}
 
 {sgd_text}
 {momentum_text}the
@@ -120,5 +117,4 @@ shrink as training goes on; RMSprop and Adam forget old gradients. {lowest_loss_
 {lost_explanation(runs, OPTIMIZERS)}{flat_rule(epochs) if "never reached" in " ".join(lines) else ""}
 {oscillation_sentence(runs, OPTIMIZERS, names, data)}
 {edge_sentence(runs, OPTIMIZERS, OPTIMIZER_LRS, names, data)}
-The band in the figure is the spread over seeds: the wider it is, the more the outcome depends on the initial weights.
 """

@@ -45,6 +45,10 @@ FLAT_WINDOW, FLAT = 0.2, 0.05
 # "At the end of training" for learning-rate selection: the last TAIL share of the epochs.
 TAIL = 0.1
 
+# A model "fits" its training set when its mean training accuracy is at least FITS (the
+# digits models of the Extra section; their train-test gap then measures generalization).
+FITS = 0.99
+
 # Names as prose writes them (figures and tables use plots.pretty's display names).
 WORDS = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky ReLU",
          "identity": "identity", "mse": "mean squared error", "bce": "binary cross-entropy"}

@@ -1,0 +1,96 @@
+"""The Extra section's study helpers and figure options: comparisons' first epochs and
+chosen rates, momentum's equal-step rate, the width rule, and the figures' study colours."""
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+matplotlib = pytest.importorskip("matplotlib")
+from matplotlib.colors import to_hex  # noqa: E402
+
+from lab1 import data, nn, optim, plots  # noqa: E402
+from lab1.study import comparisons as cmp  # noqa: E402
+from lab1.study import conv_report  # noqa: E402
+from lab1.train import NEVER, fit  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def stacked():
+    x, y = data.generate_XOR_easy()
+    model = nn.mlp([2, 4, 4, 1], rng=[0, 1, 2], models=3)
+    history = fit(model, x, y, optimizer=optim.SGD(model.parameters(), lr=np.array([0.1, 10.0, 10.0])),
+                  epochs=300, validation=(x, y))
+    return history
+
+
+def test_first_epochs_are_nan_where_a_model_never_reached_100():
+    history = SimpleNamespace(first_perfect_epoch=np.array([5, NEVER, 70]))
+    np.testing.assert_array_equal(cmp.first_epochs(history), [5.0, np.nan, 70.0])
+    assert cmp.first_epochs(SimpleNamespace(first_perfect_epoch=NEVER)).shape == (1,)
+
+
+def test_equal_step_lr_is_the_grid_rate_of_momentum_effective_step():
+    assert cmp.equal_step_lr(1.0, 0.9, (1.0, 3.0, 10.0, 30.0)) == 10.0      # 1 / (1 - 0.9) = 10.000000000000002
+    assert cmp.equal_step_lr(0.3, 0.9, (1.0, 3.0, 10.0, 30.0)) == 3.0
+    assert cmp.equal_step_lr(0.5, 0.9, (1.0, 3.0, 10.0)) is None
+
+
+def test_chosen_rates_by_data_set():
+    runs = {("xor", "sgd"): {"lr": 10.0}, ("xor", "adam"): {"lr": 0.1}, ("linear", "sgd"): {"lr": 3.0}}
+    assert cmp.chosen_rates(runs) == {"xor": {"sgd": 10.0, "adam": 0.1}, "linear": {"sgd": 3.0}}
+
+
+@pytest.mark.parametrize("scores, tolerance, expected", [
+    ({100: 0.970, 256: 0.969, 512: 0.969, 1000: 0.971}, 1 / 360, (100, 1000)),   # the report's numbers
+    ({100: 0.960, 256: 0.969, 512: 0.971}, 1 / 360, (256, 512)),
+    ({100: 0.990, 256: 0.95}, 0.0, (100, 100)),
+    ({64: 0.9, 32: 0.9}, 0.0, (32, 32)),                                          # ties: the narrower
+])
+def test_width_rule_keeps_the_narrowest_width_near_the_best(scores, tolerance, expected):
+    assert conv_report.narrowest_near_best(scores, tolerance) == expected
+
+
+def test_width_rule_needs_scores():
+    with pytest.raises(ValueError, match="no scores"):
+        conv_report.narrowest_near_best({}, 0.01)
+
+
+def _line_colors(fig):
+    return {to_hex(line.get_color()) for ax in fig.axes for line in ax.get_lines()
+            if line.get_label() and not line.get_label().startswith("_")}
+
+
+def test_comparison_figures_use_the_study_colours(stacked):
+    colors = {"sgd": "#123456", "adam": "#abcdef"}
+    names = {"sgd": "SGD", "adam": "Adam"}
+    runs = {"xor": {"sgd": stacked, "adam": stacked}}
+    fig = plots.seed_band_losses(runs, None, names, {"xor": "XOR"}, colors=colors)
+    assert {"#123456", "#abcdef"} <= _line_colors(fig)
+    means = {("xor", k): {0.1: 0.2, 1.0: 0.1} for k in names}
+    fig = plots.lr_selection(means, {("xor", k): 1.0 for k in names}, {k: (0.1, 1.0) for k in names}, names,
+                             {"xor": "XOR"}, None, colors=colors)
+    assert {"#123456", "#abcdef"} <= _line_colors(fig)
+    fig = plots.activation_curves(["tanh", "relu"], colors={"tanh": "#123456", "relu": "#abcdef"})
+    assert [to_hex(line.get_color()) for line in fig.axes[0].get_lines()[-2:]] == ["#123456"] * 2
+    assert [to_hex(line.get_color()) for line in fig.axes[1].get_lines()[-2:]] == ["#abcdef"] * 2
+
+
+def test_learning_curves_accuracy_axis_spans_the_late_epochs(stacked):
+    everything = plots.learning_curves(stacked)
+    late = plots.learning_curves(stacked, accuracy_from=100)
+    low_all = everything.axes[1].get_ylim()[0]
+    low_late = late.axes[1].get_ylim()[0]
+    shown = 100 * np.nanmin(np.asarray(stacked.accuracy)[99:])
+    assert low_all < low_late <= shown
+    assert late.axes[1].get_ylim()[1] <= 100.5
+
+
+def test_dots_on_a_log_axis_without_any_value_still_draw():
+    fig = plots.dots_by_value({"xor": {"SGD": [np.nan, np.nan]}}, "optimizer", "first epoch at 100%", log_y=True,
+                              unreached="never 100%")
+    assert fig.axes[0].get_yscale() == "linear"
+    fig = plots.dots_by_value({"xor": {"SGD": [30.0, 300.0]}}, "optimizer", "first epoch at 100%", log_y=True)
+    assert fig.axes[0].get_yscale() == "log"
+    fig.canvas.draw()
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels(which="both") if t.get_text()]
+    assert "100" in labels and not any("times" in t or "^" in t for t in labels)
