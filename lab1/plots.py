@@ -29,7 +29,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.textpath import TextToPath
-from matplotlib.ticker import EngFormatter, MaxNLocator, MultipleLocator
+from matplotlib.ticker import EngFormatter, FixedLocator, MaxNLocator, MultipleLocator, NullLocator
 
 from . import nn
 
@@ -574,8 +574,11 @@ def _legend_extra_height(names, ncols, size):
     return max(heights) - line
 
 
-def learning_curves(runs, path=None, title=None, validation=True, band="minmax", max_points=MAX_POINTS):
+def learning_curves(runs, path=None, title=None, validation=True, band="minmax", max_points=MAX_POINTS,
+                    colors=None):
     """Loss and accuracy per epoch of one History or of a dict {label: History}.
+    colors: {label: colour} (e.g. from ``sweep_colors``), so that one setting has one
+    colour in every figure of a study; labels missing from it take the run palette.
 
     Labels that are registry names ("relu", "adam") are shown as ``pretty`` names. The
     legend, below the axes, gets as many columns as fit the figure's width, and the figure
@@ -599,7 +602,7 @@ def learning_curves(runs, path=None, title=None, validation=True, band="minmax",
     with style():
         loss_ax, acc_ax = fig.subplots(1, 2)
         for i, (label, history) in enumerate(runs.items()):
-            color = RUN_COLORS[i % len(RUN_COLORS)]
+            color = (colors or {}).get(label, RUN_COLORS[i % len(RUN_COLORS)])
             parts = [("training", "-", history.loss, history.accuracy)]
             if validation and len(history.val_loss):
                 parts.append(("validation", "--", history.val_loss, history.val_accuracy))
@@ -617,12 +620,18 @@ def learning_curves(runs, path=None, title=None, validation=True, band="minmax",
                     ax.plot(epochs, centre[keep] * scale, linestyle=linestyle, color=color, label=name)
                     if low is not None:
                         ax.fill_between(epochs, low[keep] * scale, high[keep] * scale, color=color,
-                                        alpha=0.2 if linestyle == "-" else 0.1, linewidth=0)
+                                        alpha=0.12 if linestyle == "-" else 0.06, linewidth=0)   # the mean shows through
                     if ax is loss_ax:
                         finite = centre[np.isfinite(centre) & (centre > 0)]
                         positive.extend([finite.min(), finite.max()] if len(finite) else [])
         if positive and max(positive) > 100 * min(positive):
             loss_ax.set_yscale("log")
+            low, high = np.floor(np.log10(min(positive))), np.ceil(np.log10(max(positive)))
+            if high - low > 12:      # one tick every few decades, none past the float range
+                step = np.ceil((high - low) / 6)
+                loss_ax.yaxis.set_major_locator(FixedLocator(10.0 ** np.arange(low, min(high + step, 308), step)))
+                loss_ax.yaxis.set_minor_locator(NullLocator())
+                loss_ax.set_ylim(10.0 ** low, 10.0 ** min(high, 307))
         loss_ax.set_title("Loss")
         loss_ax.set_ylabel("loss")
         acc_ax.set_title("Accuracy")
@@ -683,6 +692,409 @@ def activation_functions(names=("sigmoid", "tanh", "relu", "leaky_relu", "identi
                 ax.set_xlabel("x")
                 ax.axhline(0, color="0.6", linewidth=0.5, zorder=0)
                 ax.axvline(0, color="0.6", linewidth=0.5, zorder=0)
+    return _finish(fig, path)
+
+
+# --------------------------------------------------------------------------- report figures
+# The network diagram, the training-epoch flowchart, and the summary figures of a study
+# (one dot per seed against a swept value, colours fixed per value across a study).
+
+def _layer_plan(model=None, sizes=None, activations=None, output=None):
+    """(sizes, activation names per layer, biases per layer) of an MLP, read from model
+    (a Sequential of Linear layers, each followed by its activation) or given directly:
+    sizes [2, 4, 4, 1], activations "sigmoid" (every hidden layer) or one per hidden
+    layer, output the last layer's activation (default "sigmoid")."""
+    if model is not None:
+        if sizes is not None or activations is not None or output is not None:
+            raise ValueError("architecture: pass either model or sizes/activations/output, not both")
+        layers = list(getattr(model, "layers", [model]))
+        sizes, names, biases = [], [], []
+        for i, layer in enumerate(layers):
+            if isinstance(layer, nn.Linear):
+                if not sizes:
+                    sizes.append(layer.in_features)
+                elif layer.in_features != sizes[-1]:
+                    raise ValueError(f"architecture: layer {i} takes {layer.in_features} inputs "
+                                     f"after a layer of {sizes[-1]} units")
+                sizes.append(layer.out_features)
+                names.append("identity")
+                biases.append(layer.bias is not None)
+            elif names and names[-1] == "identity" and len(names) == len(sizes) - 1:
+                names[-1] = next((key for key, cls in nn.ACTIVATIONS.items() if type(layer) is cls),
+                                 type(layer).__name__)
+            else:
+                raise ValueError(f"architecture: model layer {i} ({type(layer).__name__}) is "
+                                 "not a Linear layer or the activation after one")
+        if not sizes:
+            raise ValueError("architecture: the model has no Linear layer")
+        return sizes, names, biases
+    if sizes is None:
+        raise ValueError("architecture: pass a model or sizes, e.g. sizes=[2, 4, 4, 1]")
+    sizes = list(sizes)
+    if len(sizes) < 2 or any(not isinstance(s, (int, np.integer)) or s <= 0 for s in sizes):
+        raise ValueError(f"architecture: sizes must be at least two positive integers, got {sizes}")
+    hidden = len(sizes) - 2
+    if activations is None or isinstance(activations, str):
+        activations = [activations or "sigmoid"] * hidden
+    activations = list(activations)
+    if len(activations) != hidden:
+        raise ValueError(f"architecture: {hidden} hidden layers need {hidden} activations, "
+                         f"got {len(activations)}")
+    for name in [*activations, output or "sigmoid"]:
+        nn.activation(name)                               # unknown names raise, listing choices
+    return sizes, [*activations, output or "sigmoid"], [True] * (len(sizes) - 1)
+
+
+ACTIVATION_SYMBOLS = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "LReLU",
+                      "identity": "id"}
+MAX_DRAWN_UNITS = 8                                      # wider layers show their ends and "⋮"
+
+
+def _drawn_units(n):
+    """Indices of the units drawn for a layer of n units (None marks the "⋮" gap)."""
+    if n <= MAX_DRAWN_UNITS:
+        return list(range(n))
+    return [0, 1, 2, None, n - 3, n - 2, n - 1]
+
+
+def architecture(model=None, sizes=None, activations=None, output=None, title=None, path=None):
+    """The network as a diagram: one column of units per layer, every weight as a line,
+    each layer's bias as a "+1" unit (dashed) above the column it follows, each unit
+    marked with its activation, under each column its name, size and activation, and
+    between columns the weight matrix W_k (in x out), the bias b_k and their count.
+    Read from model (lab1.nn.mlp or any Sequential of Linear + activation pairs), or drawn
+    from sizes=[2, 4, 4, 1] with activations (a name, or one per hidden layer) and output
+    (default "sigmoid"). Layers wider than 8 units show their first and last three.
+    Returns the Figure.
+    """
+    sizes, names, biases = _layer_plan(model, sizes, activations, output)
+    columns = len(sizes)
+    drawn = [_drawn_units(n) for n in sizes]
+    tallest = max(len(d) for d in drawn) + 1              # + the bias unit
+    pitch = min(0.34, 2.6 / (tallest - 1))                # inches between units: at most ~3.3 in tall
+    radius = min(0.12, 0.36 * pitch)
+    head = 0.35 if title is not False else 0.05
+    foot = 0.62                                           # three lines of column captions
+    fig_h = head + tallest * pitch + 0.2 + foot
+    margin = 0.45
+    xs = np.linspace(margin, WIDTH - margin, columns)
+    centre = foot + 0.2 + (tallest - 1) * pitch / 2       # y of the middle of the unit columns
+    with style():
+        fig = LabFigure(figsize=(WIDTH, fig_h))
+        ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
+        ax.set_xlim(0, WIDTH)
+        ax.set_ylim(0, fig_h)
+        ax.set_axis_off()
+        positions, bias_at = [], []
+        for layer, units in enumerate(drawn):
+            ys = [centre - pitch / 2 + ((len(units) - 1) / 2 - i) * pitch for i in range(len(units))]
+            positions.append([(xs[layer], y) for unit, y in zip(units, ys) if unit is not None])
+            for unit, y in zip(units, ys):
+                if unit is None:
+                    ax.text(xs[layer], y, "⋮", ha="center", va="center", fontsize=10)
+            bias_at.append((xs[layer], ys[0] + pitch))
+        for layer in range(columns - 1):                  # weights, then biases, under the units
+            for x0, y0 in positions[layer]:
+                for x1, y1 in positions[layer + 1]:
+                    ax.plot([x0, x1], [y0, y1], color="0.65", linewidth=0.5, zorder=1)
+            if biases[layer]:
+                bx, by = bias_at[layer]
+                for x1, y1 in positions[layer + 1]:
+                    ax.plot([bx, x1], [by, y1], color=OKABE_ITO[3], linewidth=0.6, linestyle="--",
+                            zorder=1)
+                ax.add_patch(matplotlib.patches.Circle((bx, by), radius * 0.85, facecolor="white",
+                                                       edgecolor="0.35", linestyle="--", zorder=3))
+                ax.text(bx, by, "+1", ha="center", va="center", fontsize=6.5, zorder=4)
+        for layer, points in enumerate(positions):
+            face = "white" if layer == 0 else ("#E8F1FA" if layer < columns - 1 else "#FBE9E0")
+            mark = "" if layer == 0 else ACTIVATION_SYMBOLS.get(names[layer - 1], names[layer - 1])
+            for i, (x0, y0) in enumerate(points):
+                ax.add_patch(matplotlib.patches.Circle((x0, y0), radius, facecolor=face,
+                                                       edgecolor="0.2", linewidth=0.8, zorder=3))
+                text = (f"$x_{{{i + 1}}}$" if sizes[0] <= MAX_DRAWN_UNITS else "") if layer == 0 else mark
+                ax.text(x0, y0, text, ha="center", va="center", zorder=4,
+                        fontsize=7 if len(mark) <= 2 or layer == 0 else 5)
+        for layer, n in enumerate(sizes):
+            if layer == 0:
+                name, detail = "input", "features"
+            else:
+                name = "output" if layer == columns - 1 else f"hidden {layer}"
+                detail = pretty(names[layer - 1])
+            ax.text(xs[layer], foot, f"{name}\n{n} unit{'s' * (n != 1)}\n{detail}", ha="center",
+                    va="top", fontsize=8, linespacing=1.2)
+        for layer in range(columns - 1):
+            n_in, n_out = sizes[layer], sizes[layer + 1]
+            count = n_in * n_out + (n_out if biases[layer] else 0)
+            text = f"$W_{{{layer + 1}}}$: {n_in}×{n_out}"
+            text += f", $b_{{{layer + 1}}}$: {n_out}" if biases[layer] else ""
+            ax.text((xs[layer] + xs[layer + 1]) / 2, foot - 0.12, f"{text}\n{count:,} parameters",
+                    ha="center", va="top", fontsize=7, color="0.3", linespacing=1.2)
+        total = sum(a * b + (b if bias else 0) for a, b, bias in zip(sizes[:-1], sizes[1:], biases))
+        if title is not False:
+            heading = title or (" → ".join(str(n) for n in sizes) + f" network, {total:,} parameters")
+            ax.text(WIDTH / 2, fig_h - 0.06, heading, ha="center", va="top",
+                    fontsize=STYLE["axes.titlesize"])
+    return _finish(fig, path)
+
+
+FIT_OPTIONS = ("loss", "optimizer", "lr", "epochs", "batch_size", "shuffle", "validation",
+               "stop_when_perfect", "patience", "raise_on_divergence", "log_every")
+
+
+def _optimizer_text(optimizer, lr):
+    """'SGD, η = 1' from an Optimizer instance or a registry name and lr."""
+    if optimizer is None:
+        name, lr = "SGD", 0.1 if lr is None else lr       # fit's default
+    elif isinstance(optimizer, str):
+        name = pretty(optimizer)
+    else:
+        name = type(optimizer).__name__
+        momentum = getattr(optimizer, "momentum", 0.0)
+        if name == "SGD" and momentum:
+            name = f"SGD + momentum μ = {momentum:g}"
+        lr = optimizer.lr if lr is None else lr
+    if lr is None:
+        return name
+    lr = np.asarray(lr, dtype=float)
+    rate = f"{float(lr):g}" if lr.ndim == 0 else (
+        f"{lr.min():g}" if lr.min() == lr.max() else f"{lr.min():g}…{lr.max():g} per model")
+    return f"{name}, η = {rate}"
+
+
+def training_flowchart(title=None, path=None, **fit_options):
+    """One epoch of ``fit`` as a flowchart, drawn from the options given to fit (the same
+    keywords: loss, optimizer (an Optimizer or a name, with lr), epochs, batch_size,
+    validation, stop_when_perfect, patience, raise_on_divergence): forward pass, loss,
+    backward pass, update, then the stop rules in the order fit applies them, only those
+    in effect: divergence (a non-finite loss), 100% training accuracy, validation
+    patience, the epoch limit. Returns the Figure.
+
+        options = dict(loss="mse", epochs=5000, stop_when_perfect=True)
+        history = fit(model, x, y, optimizer=opt, **options)
+        plots.training_flowchart(optimizer=opt, **options)
+    """
+    unknown = sorted(set(fit_options) - set(FIT_OPTIONS))
+    if unknown:
+        raise ValueError(f"training_flowchart: unknown option(s) {unknown}; fit's options are "
+                         f"{list(FIT_OPTIONS)}")
+    loss = fit_options.get("loss", "mse")
+    loss_name = pretty(loss) if isinstance(loss, str) else type(loss).__name__
+    epochs = fit_options.get("epochs", 1000)
+    batch_size = fit_options.get("batch_size")
+    validation = fit_options.get("validation") is not None and fit_options.get("validation") is not False
+    patience = fit_options.get("patience")
+    perfect = bool(fit_options.get("stop_when_perfect", False))
+    raise_on = bool(fit_options.get("raise_on_divergence", False))
+    if patience is not None and not validation:
+        raise ValueError("training_flowchart: patience needs validation (as in fit)")
+    batches = "full batch" if batch_size is None else (
+        "one sample at a time" if batch_size == 1 else f"mini-batches of {batch_size}")
+    steps = [
+        ("Forward pass", f"$\\hat{{y}} = f(X;\\,\\theta)$\n{batches}"),
+        ("Loss", f"$L = $ {loss_name}$(\\hat{{y}}, y)$\naccuracy of $\\hat{{y}}$"),
+        ("Backward pass", "$\\nabla_\\theta L$ by the chain\nrule, last layer first"),
+        ("Update", "$\\theta \\leftarrow \\theta - \\eta\\,\\nabla_\\theta L$\n"
+                   + _optimizer_text(fit_options.get("optimizer"), fit_options.get("lr"))),
+    ]
+    if validation:
+        steps.append(("Validation", "loss and accuracy\nafter the update"))
+    # in the order fit applies them
+    checks = [("loss finite?", "no", "stop: diverged" + (" (raise)" if raise_on else ""))]
+    if patience is not None:
+        checks.append((f"val. loss stale\n{patience} epochs?", "yes", "stop: patience"))
+    if perfect:
+        checks.append(("100% training\naccuracy?", "yes", "stop: perfect"))
+    checks.append((f"epoch = {epochs:,}?", "yes", "stop: completed"))
+
+    columns = max(len(steps), len(checks))
+    box_w, box_h = min(1.12, (WIDTH - 0.45) / columns - 0.2), 0.62
+    left = 0.32 + box_w / 2                               # room on the left for the loop back
+    pitch = (WIDTH - 0.1 - box_w / 2 - left) / max(columns - 1, 1)
+    head = 0.22 if title else 0.0
+    fig_h = 2.75 + head
+    diamond_w = min(box_w / 2 + 0.06, pitch / 2 - 0.14)      # half width; arrows between
+    row1, row2, row3 = fig_h - head - 0.62, 1.2, 0.25
+    with style():
+        fig = LabFigure(figsize=(WIDTH, fig_h))
+        ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
+        ax.set_xlim(0, WIDTH)
+        ax.set_ylim(0, fig_h)
+        ax.set_axis_off()
+
+        def box(x, y, text, body=None, face="#E8F1FA", height=box_h, diamond=False):
+            if diamond:
+                w, h = diamond_w, height / 2 + 0.04
+                ax.add_patch(matplotlib.patches.Polygon(
+                    [(x - w, y), (x, y + h), (x + w, y), (x, y - h)], closed=True, facecolor=face,
+                    edgecolor="0.25", linewidth=0.8, zorder=2))
+            else:
+                ax.add_patch(matplotlib.patches.FancyBboxPatch(
+                    (x - box_w / 2, y - height / 2), box_w, height, facecolor=face, edgecolor="0.25",
+                    boxstyle="round,pad=0.02,rounding_size=0.08", linewidth=0.8, zorder=2))
+            if body is None:
+                ax.text(x, y, text, ha="center", va="center", fontsize=7 if diamond else 7.5,
+                        linespacing=1.15, zorder=3)
+                return
+            ax.text(x, y + height / 2 - 0.07, text, ha="center", va="top", fontsize=8,
+                    fontweight="bold", zorder=3)
+            ax.text(x, y - 0.07, body, ha="center", va="center", fontsize=6.5, linespacing=1.2,
+                    zorder=3)
+
+        def line(points, label=None, at=0, offset=(0.0, 0.0), head=True):
+            """A polyline through points with an arrow head at the end; label beside segment at."""
+            xs_, ys_ = zip(*points)
+            ax.plot(xs_[:-1 if head else None], ys_[:-1 if head else None], color="0.25",
+                    linewidth=0.8, zorder=1)
+            if head:
+                ax.annotate("", xy=points[-1], xytext=points[-2], zorder=1,
+                            arrowprops=dict(arrowstyle="-|>", color="0.25", linewidth=0.8,
+                                            shrinkA=0, shrinkB=0))
+            if label:
+                (x0, y0), (x1, y1) = points[at], points[at + 1]
+                ax.text((x0 + x1) / 2 + offset[0], (y0 + y1) / 2 + offset[1], label, fontsize=6.5,
+                        ha="center", va="center", color="0.2",
+                        bbox=dict(facecolor="white", edgecolor="none", pad=0.6), zorder=4)
+
+        xs_steps = [left + i * pitch for i in range(len(steps))]
+        for i, (head_text, body) in enumerate(steps):
+            box(xs_steps[i], row1, head_text, body)
+            if i:
+                line([(xs_steps[i - 1] + box_w / 2, row1), (xs_steps[i] - box_w / 2, row1)])
+        ax.text(xs_steps[0] - box_w / 2, row1 + box_h / 2 + 0.06, "epoch e = 1, 2, …", fontsize=7,
+                ha="left", va="bottom", color="0.2")
+        # the checks run right to left under the steps, in the order fit applies them
+        xs_checks = [left + (columns - 1 - i) * pitch for i in range(len(checks))]
+        line([(xs_steps[-1], row1 - box_h / 2), (xs_checks[0], row2 + box_h / 2 + 0.04)])
+        for i, (question, stop_on, stop) in enumerate(checks):
+            x = xs_checks[i]
+            box(x, row2, question, face="#FFF6D8", diamond=True)
+            box(x, row3, stop, face="#FBE9E0", height=0.32)
+            line([(x, row2 - box_h / 2 - 0.04), (x, row3 + 0.16)], stop_on, offset=(0.14, 0.0))
+            if i + 1 < len(checks):
+                line([(x - diamond_w, row2), (xs_checks[i + 1] + diamond_w, row2)],
+                     "no" if stop_on == "yes" else "yes")
+        # the last check's "no" starts the next epoch: left, up, into the forward pass
+        gutter = 0.14
+        line([(xs_checks[-1] - diamond_w, row2), (gutter, row2), (gutter, row1),
+              (xs_steps[0] - box_w / 2, row1)], "no: next epoch", at=0)
+        if title:
+            ax.text(WIDTH / 2, fig_h - 0.06, title, ha="center", va="top",
+                    fontsize=STYLE["axes.titlesize"])
+    return _finish(fig, path)
+
+
+def sweep_colors(values, palette=None):
+    """One colour per value of a swept variable, the same in every figure of a study:
+    call it once with all the values the study sweeps and pass the dict to each figure.
+    Numbers get colours in order of size (a sequential map, dark to light, so order reads
+    as order); other values (names) get the Okabe-Ito palette in the order given.
+    palette: a list of colours to use instead. Returns {value: colour}.
+    """
+    values = list(dict.fromkeys(values))                 # unique, first occurrence kept
+    if not values:
+        raise ValueError("sweep_colors: no values given")
+    numeric = all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+                  for v in values)
+    ordered = sorted(values) if numeric else values
+    if palette is not None:
+        palette = list(palette)
+        if len(palette) < len(ordered):
+            raise ValueError(f"sweep_colors: palette has {len(palette)} colours for "
+                             f"{len(ordered)} values")
+        colors = palette[:len(ordered)]
+    elif numeric:
+        cmap = matplotlib.colormaps["viridis"]
+        spots = [0.45] if len(ordered) == 1 else np.linspace(0.0, 0.88, len(ordered))
+        colors = [matplotlib.colors.to_hex(cmap(s)) for s in spots]
+    else:
+        colors = class_colors(max(len(ordered), 3))[:len(ordered)] if len(ordered) > 2 else \
+            list(OKABE_ITO[:len(ordered)])
+    return dict(zip(ordered, colors))
+
+
+def _value_text(value):
+    return f"{value:g}" if isinstance(value, (float, np.floating)) else str(pretty(value))
+
+
+def dots_by_value(results, xlabel, ylabel, title=None, colors=None, ylim=None, log_y=False,
+                  unreached=None, path=None):
+    """One dot per seed of a metric against a swept value, one panel per data set, all
+    panels on the same y scale, the median of each value as a black bar.
+
+    results: {dataset: {value: per-seed metrics (sequence, nan = no value, e.g. never
+    reached 100%)}}, e.g. {"xor": {0.1: [...], 1: [...]}, "linear": {...}}. Values are
+    placed evenly in the order given (so 0.01 ... 100 read as a sweep). colors: the
+    study's ``sweep_colors`` (default: from these values). unreached: a label for the nan
+    entries (e.g. "never 100%"): they are drawn as open markers in a row above the axis
+    with their count; default: left out, and counted in the panel title.
+    Returns the Figure.
+    """
+    if not results:
+        raise ValueError("dots_by_value: no data sets given")
+    panels = list(results.items())
+    values = list(dict.fromkeys(v for _, by_value in panels for v in by_value))
+    if not values:
+        raise ValueError("dots_by_value: no values given")
+    colors = sweep_colors(values) if colors is None else colors
+    missing = [v for v in values if v not in colors]
+    if missing:
+        raise ValueError(f"dots_by_value: colors has no colour for {missing}")
+    position = {v: i for i, v in enumerate(values)}
+    finite_all = np.concatenate([np.asarray(m, dtype=float)[np.isfinite(np.asarray(m, dtype=float))]
+                                 for _, by_value in panels for m in by_value.values()] or [[]])
+    height = 2.6 + (0.25 if title else 0.0)
+    fig = _new_figure(WIDTH, height)
+    rng = np.random.default_rng(0)                        # fixed jitter: the same figure every time
+    with style():
+        axes = np.atleast_1d(fig.subplots(1, len(panels), sharey=True))
+        for ax, (dataset, by_value) in zip(axes, panels):
+            never = 0
+            for value, metrics in by_value.items():
+                metrics = np.asarray(metrics, dtype=float).reshape(-1)
+                x0 = position[value]
+                finite = metrics[np.isfinite(metrics)]
+                jitter = rng.uniform(-0.18, 0.18, len(finite)) if len(finite) > 1 else np.zeros(len(finite))
+                ax.scatter(x0 + jitter, finite, s=16, color=colors[value], edgecolors="white",
+                           linewidths=0.4, zorder=3, alpha=0.9)
+                if len(finite):
+                    ax.plot([x0 - 0.3, x0 + 0.3], [np.median(finite)] * 2, color="black",
+                            linewidth=1.6, zorder=4, solid_capstyle="butt")
+                lost = len(metrics) - len(finite)
+                never += lost
+                if lost and unreached:
+                    ax.scatter([x0], [1.05], transform=ax.get_xaxis_transform(), s=18,
+                               facecolors="none", edgecolors=colors[value], linewidths=1.0,
+                               clip_on=False, zorder=3)
+                    ax.text(x0, 1.09, f"{lost}", transform=ax.get_xaxis_transform(), ha="center",
+                            va="bottom", fontsize=6.5, color="0.3")
+            ax.set_xticks(range(len(values)), [_value_text(v) for v in values])
+            ax.set_xlim(-0.6, len(values) - 0.4)
+            ax.set_xlabel(xlabel)
+            name = {"xor": "XOR", "linear": "Linear"}.get(dataset, str(dataset))
+            if never and not unreached:
+                name += f" ({never} without a value)"
+            ax.set_title(name, pad=20 if unreached else 4)
+            ax.grid(axis="x", visible=False)
+        axes[0].set_ylabel(ylabel)
+        if log_y:
+            axes[0].set_yscale("log")
+        if ylim is not None:
+            axes[0].set_ylim(*ylim)
+        elif len(finite_all) and log_y and finite_all.min() > 0:
+            axes[0].set_ylim(finite_all.min() / 1.5, finite_all.max() * 1.5)
+        elif len(finite_all):
+            lo, hi = finite_all.min(), finite_all.max()
+            pad = 0.06 * (hi - lo) if hi > lo else max(abs(hi) * 0.05, 0.5)
+            axes[0].set_ylim(lo - pad, hi + pad)
+        handles = [Line2D([], [], color="black", linewidth=1.6, label="median over seeds"),
+                   Line2D([], [], linestyle="", marker="o", markersize=4, color="0.4",
+                          label="one seed")]
+        if unreached:
+            handles.append(Line2D([], [], linestyle="", marker="o", markersize=4, markerfacecolor="none",
+                                  markeredgecolor="0.4", label=f"{unreached} (count above)"))
+        fig.legend(handles=handles, loc="outside lower center", ncols=len(handles))
+        if title:
+            fig.suptitle(title)
     return _finish(fig, path)
 
 

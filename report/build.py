@@ -55,6 +55,9 @@ from build_pdf import TEMPLATE_DIR, has_tex_package, installed_font, render_pdf 
 from build_pdf import template_digest  # noqa: E402
 from build_run import Job, describe_failure, run_jobs  # noqa: E402
 from build_tables import size_pipe_tables  # noqa: E402
+import build_appendix  # noqa: E402  cells tagged appendix / references to the end
+import build_captions  # noqa: E402  figure and table numbers, @fig:... references
+import build_keep  # noqa: E402  short tables not split across pages
 
 REPO = Path(__file__).resolve().parent.parent
 REPORT = REPO / "report"
@@ -290,9 +293,11 @@ def make_pdf(args, executed, meta, fonts, build_dir: Path, stage: Path, day):
     import nbformat
     from nbformat.v4.rwbase import rejoin_lines
 
-    merged = merge_notebooks([(n, rejoin_lines(nbformat.from_dict(nb))) for n, nb in executed],
-                             meta)
+    notebooks = [(n, rejoin_lines(nbformat.from_dict(nb))) for n, nb in executed]
+    merged = merge_notebooks(build_appendix.reorder(notebooks), meta)
+    build_captions.resolve(merged)
     size_pipe_tables(merged)
+    build_keep.apply(merged)
     if needs_cjk(merged, meta):
         if fonts["cjk"]:
             merged.metadata.lab1_report.cjk_font = fonts["cjk"]

@@ -9,6 +9,9 @@ One module per concern, each small enough to read at once:
     summaries.py    statistics over the seeds and the summary table
     formatting.py   numbers and pipe tables as the report writes them
     terms.py        thresholds behind words such as "oscillates", "saturated", "flat"
+    claims.py       finding sentences with their conditions: reach, rankings, trends, divergence,
+                    comparisons beyond the seed spread (claims_sections.py: Sections 2 and 4;
+                    wording.py: grammar from the numbers, the tie rule)
     analysis.py     best straight line, collapse of a linear network, saturation, dead units
     listings.py     source listings, architecture tables, initializer formulas
     comparisons.py  variants at their own best learning rate (Extra: optimizers, activations)

@@ -12,10 +12,31 @@ OSCILLATING = 0.3
 # A sigmoid unit is "saturated" when its derivative sigma (1 - sigma) is below this.
 SATURATED = 0.01
 
+# Training is "stuck" when the output unit is saturated on at least STUCK_SATURATED of the
+# points and the loss rose in fewer than STUCK_ROSE of the epochs (it barely moves).
+STUCK_SATURATED, STUCK_ROSE = 0.9, 0.05
+
+# A model "generalizes" when its validation accuracy is at least GENERALIZES and at most
+# GENERALIZATION_GAP below its training accuracy.
+GENERALIZES, GENERALIZATION_GAP = 0.9, 0.05
+
+# A linear-data boundary "follows the diagonal" x1 = x2 when it puts at least this share of
+# the test points on the diagonal's side for their label.
+FOLLOWS_DIAGONAL = 0.95
+
+# One variant "beats" another only when its mean exceeds the other's by more than the seed
+# spread, the larger of the two population standard deviations (lab1.study.claims.spread_order).
+
 # The loss of a network that outputs 0.5 for every point under MSE with 0/1 labels, and
 # the level below which the loss counts as having left that plateau.
 CONSTANT_OUTPUT_LOSS = 0.25
 PLATEAU_LOSS = 0.2
+# Two epoch counts are "about the same" when they differ by at most ABOUT_SAME of the larger
+# (a median that moves from 1,007 to 1,008 epochs neither rises nor falls).
+ABOUT_SAME = 0.05
+# A data set "starts on a long plateau" when its loss needs at least LONG_PLATEAU times the
+# epochs of the other data set's to fall below PLATEAU_LOSS.
+LONG_PLATEAU = 2.0
 
 # A loss is "flat" when it fell by less than FLAT (relatively) over the last FLAT_WINDOW
 # of the epochs, and "still falling" otherwise.

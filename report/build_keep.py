@@ -1,0 +1,61 @@
+"""Keep short tables on one page: a `\\Needspace` before each Markdown pipe table of at most
+MAX_ROWS rows (in Markdown cells and Markdown outputs), so a table that does not fit the
+rest of a page starts on the next one with its caption (pandoc's ``Table:`` caption is in
+the longtable's head). Longer tables may break, repeating their header row.
+Code listings and printed text get the same treatment in the template (report/template/lab1).
+"""
+from __future__ import annotations
+
+import re
+
+MAX_ROWS = 40
+TABLE_LINE_RE = re.compile(r"^ {0,3}\|")
+CAPTION_RE = re.compile(r"^ {0,3}Table:\s")
+FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+ROW_HEIGHT = 1.15                # baselines per row of a \small booktabs table, rules included
+
+
+def needspace_lines(rows: int, captioned: bool) -> int:
+    return int(ROW_HEIGHT * rows + (2.5 if captioned else 0) + 2.5 + 0.999)
+
+
+def keep_tables_together(markdown: str) -> str:
+    """markdown with `\\Needspace{n\\baselineskip}` before each short pipe table."""
+    lines, out, i, fence = markdown.split("\n"), [], 0, None
+    while i < len(lines):
+        line = lines[i]
+        opening = FENCE_RE.match(line)
+        if fence or opening:
+            if opening:
+                fence = None if fence else opening.group(1)
+            out.append(line)
+            i += 1
+            continue
+        if not TABLE_LINE_RE.match(line) or (out and out[-1].strip()):
+            out.append(line)          # not a table, or a table that continues a paragraph
+            i += 1
+            continue
+        end = i
+        while end < len(lines) and TABLE_LINE_RE.match(lines[end]):
+            end += 1
+        rows = end - i - 1                                 # the |---| line is not a row
+        # a caption may stand before the table (one blank line between) or after it
+        before = len(out) - 2 if len(out) >= 2 and CAPTION_RE.match(out[-2]) else len(out)
+        captioned = before < len(out) or any(CAPTION_RE.match(t) for t in lines[end:end + 2])
+        if 1 <= rows <= MAX_ROWS and "\\Needspace" not in "".join(out[max(before - 3, 0):before]):
+            out[before:before] = ["", f"\\Needspace{{{needspace_lines(rows, captioned)}\\baselineskip}}", ""]
+        out += lines[i:end]
+        i = end
+    return "\n".join(out)
+
+
+def apply(nb) -> None:
+    """keep_tables_together on every Markdown cell and Markdown output of nb, in place."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = keep_tables_together(cell.source)
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if "text/markdown" in data:
+                text = data["text/markdown"]
+                data["text/markdown"] = keep_tables_together(text if isinstance(text, str) else "".join(text))

@@ -1,0 +1,474 @@
+"""Claims on hand-made results: each where it holds, where it does not, and on ties."""
+import warnings
+
+import numpy as np
+import pytest
+
+from lab1 import data, nn
+from lab1.train import fit
+
+from lab1.study import claims as c
+from lab1.study import claims_sections as s
+from lab1.study import terms
+from lab1.study import wording as w
+from lab1.study.claims import Finals
+
+NEVER = c.NEVER
+
+
+def finals(accuracy, first=None, epochs=100, **more):
+    """Finals from accuracies; first defaults to epoch 10 for seeds at 100%, NEVER otherwise."""
+    accuracy = np.asarray(accuracy, dtype=float)
+    if first is None:
+        first = np.where(accuracy == 1.0, 10, NEVER)
+    return Finals(accuracy=accuracy, first_perfect=first, epochs=epochs, **more)
+
+
+# --------------------------------------------------------------------------- grammar
+
+def test_grammar_follows_the_numbers():
+    assert w.noun(1, "seed") == "1 seed" and w.noun(2, "seed") == "2 seeds"
+    assert w.noun(1000, "epoch") == "1,000 epochs"
+    assert w.verb(1, "predict") == "predicts" and w.verb(2, "predict") == "predict"
+    assert w.verb(1, "reach") == "reaches" and w.verb(0, "reach") == "reach"
+    assert w.listing(["a"]) == "a" and w.listing("abc") == "a, b and c"
+    assert w.every(2, "seed") == "both seeds" and w.every(5, "seed") == "all 5 seeds"
+    assert w.values_text("lr", [0.1, 1.0, 10.0]) == "lr = 0.1, 1 and 10"
+
+
+def test_ties_are_what_the_report_prints():
+    assert w.ties(0.9996, 1.0)                 # both print as 100.0%
+    assert not w.ties(0.994, 1.0)
+    assert w.ties(1185.4, 1185.0, c.count) and not w.ties(1186, 1185, c.count)
+
+
+# --------------------------------------------------------------------------- results
+
+def test_finals_infer_divergence_and_check_lengths():
+    f = finals([1.0, np.nan, 0.5])
+    assert f.diverged.tolist() == [False, True, False] and f.diverged_count == 1
+    assert f.mean() == pytest.approx(0.75) and f.std() == pytest.approx(0.25)
+    assert f.reached == 1 and f.median_first() == 10
+    with pytest.raises(ValueError, match="first_perfect has 2 entries for 3 seeds"):
+        Finals(accuracy=[1, 1, 1], first_perfect=[1, 2])
+
+
+def test_finals_of_a_history_reads_the_returned_models():
+    x, y = data.generate_XOR_easy()
+    model = nn.mlp([2, 4, 4, 1], activation="identity", output="identity", rng=[0, 1, 2], models=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        # the third model's step is far too large: it diverges
+        history = fit(model, x, y, optimizer="sgd", lr=np.array([0.1, 0.1, 10.0]), epochs=30)
+    assert history.diverged_epoch[2] != NEVER
+    f = Finals.of(history)
+    assert f.seeds == 3 and f.epochs == 30
+    assert f.diverged.tolist() == (history.diverged_epoch != NEVER).tolist()
+    np.testing.assert_array_equal(f.accuracy, history.final_accuracies)
+    assert f.val_accuracy is None                          # no validation data
+    rose = (np.diff(history.loss[:, 0]) > 0).mean()
+    assert f.loss_rose[0] == pytest.approx(rose)
+    assert all(np.isnan(f.loss_rose[f.diverged]))
+
+
+# --------------------------------------------------------------------------- reaching 100%
+
+@pytest.mark.parametrize("accuracy, expected", [
+    ([1, 1, 1], "Every seed reaches 100% training accuracy within 100 epochs."),
+    ([1, 0.9, 1], "2 of 3 seeds reach 100% training accuracy within 100 epochs."),
+    ([1, 0.9, 0.5], "1 of 3 seeds reaches 100% training accuracy within 100 epochs."),
+    ([0.5, 0.9], "No seed reaches 100% training accuracy within 100 epochs."),
+    ([1], "The only seed reaches 100% training accuracy within 100 epochs."),
+    ([0.9], "The only seed does not reach 100% training accuracy within 100 epochs."),
+])
+def test_reach(accuracy, expected):
+    assert c.reach(finals(accuracy)) == expected
+
+
+def test_reach_for_names_only_the_values_that_work():
+    fail, work = finals([0.5, 0.5]), finals([1.0, 1.0])
+    assert (c.reach_for({1e6: fail, 1.0: fail}, "lr", "learning rate")
+            == "No learning rate brings every seed to 100% training accuracy within 100 epochs.")
+    assert (c.reach_for({0.1: fail, 1.0: work, 10.0: finals([1.0, 0.5])}, "lr", "learning rate")
+            == "Every seed reaches 100% training accuracy within 100 epochs only at lr = 1.")
+    assert c.reach_for({0.5: work, 1.0: work, 2.0: fail}, "lr").endswith("at lr = 0.5 and 1.")
+    assert "at every learning rate tried (lr = 0.5 and 1)" in c.reach_for({0.5: work, 1.0: work}, "lr",
+                                                                          "learning rate")
+    assert c.reach_for({1.0: finals([0.5])}, "lr", "learning rate").startswith(
+        "No learning rate brings the only seed")
+
+
+# --------------------------------------------------------------------------- rankings
+
+def test_ranking_best_and_worst():
+    text = c.ranking({"lr = 0.1": 0.6, "lr = 1": 0.95, "lr = 10": 0.8}, "mean accuracy")
+    assert text == ("The highest mean accuracy, 95.0%, is reached by lr = 1; the lowest, 60.0%, "
+                    "by lr = 0.1.")
+
+
+def test_ranking_says_ties_as_ties():
+    text = c.ranking({"uniform": 1.0, "normal": 0.9996, "he": 0.5, "xavier": 0.5}, "mean accuracy")
+    assert text == ("The highest mean accuracy, 100.0%, is reached by uniform and normal (a tie); "
+                    "the lowest, 50.0%, by he and xavier (a tie).")
+    every_tied = c.ranking({"a": 0.714, "b": 0.714, "c": 0.7142, "d": 0.7141}, "mean accuracy")
+    assert every_tied == "The mean accuracy is the same, 71.4%, for a, b, c and d: a tie."
+    assert "highest" not in every_tied and "lowest" not in every_tied
+
+
+def test_ranking_lower_is_better_and_too_few():
+    text = c.ranking({"sgd": 1185, "adam": 120.2, "rmsprop": 120.4}, "median epoch at 100%",
+                     fmt=c.count, higher_is_better=False)
+    assert text == ("The lowest median epoch at 100%, 120, is reached by adam and rmsprop (a tie); "
+                    "the highest, 1,185, by sgd.")
+    assert c.ranking({"a": 1.0, "b": None}, "mean accuracy") is None
+
+
+# --------------------------------------------------------------------------- trends
+
+def test_trend_falls_with_every_step_only_when_it_does():
+    points = [("$h$ = 1", 900), ("$h$ = 2", 400), ("$h$ = 4", 120)]
+    assert c.trend(points, "the median", "width", c.count) == (
+        "The median falls with every step in width, from 900 ($h$ = 1) to 120 ($h$ = 4).")
+    assert c.direction(points, c.count) == "falls"
+    turned = [("$h$ = 2", 900), ("$h$ = 4", 300), ("$h$ = 8", 350), ("$h$ = 16", 100)]
+    text = c.trend(turned, "the median", "width", c.count)
+    assert "falls with every step" not in text and c.direction(turned, c.count) is None
+    assert text == ("The median does not change in one direction with width: it falls from 900 "
+                    "($h$ = 2) to 300 ($h$ = 4), rises from 300 ($h$ = 4) to 350 ($h$ = 8) and falls "
+                    "from 350 ($h$ = 8) to 100 ($h$ = 16).")
+
+
+def test_trend_ties_and_gaps():
+    flat = [("a", 0.9996), ("b", 1.0), ("c", 1.0)]
+    assert c.trend(flat, "the mean accuracy", "width") == "The mean accuracy is the same at every width, 100.0%."
+    assert c.direction(flat) == "stays"
+    plateau = [("a", 0.5), ("b", 0.5), ("c", 0.9)]
+    assert "stays at 50.0% from a to b and rises from 50.0% (b) to 90.0% (c)" in c.trend(plateau, "it", "x")
+    assert c.trend([("a", 0.5), ("b", None)], "it", "x") is None        # one point: nothing to say
+    assert c.trend([("a", 0.9), ("b", None), ("c", 0.5)], "it", "x").startswith("It falls with every step")
+
+
+# --------------------------------------------------------------------------- divergence
+
+def test_divergence():
+    assert (c.divergence({0.1: (0, 5), 100.0: (0, 5)}, "lr")
+            == "None of the 10 runs diverged: every loss stayed finite.")
+    assert (c.divergence({1.0: (0, 5), 50.0: (1, 5), 100.0: (2, 5)}, "lr")
+            == "3 of 15 runs diverged (loss nan or inf): 1 at lr = 50 and 2 at lr = 100.")
+    assert c.divergence({100.0: (2, 2)}, "lr") == "Both runs diverged (loss nan or inf): 2 at lr = 100."
+    assert c.divergence({1.0: (0, 1)}, "lr") == "The run did not diverge: its loss stayed finite."
+    assert c.divergence({1.0: (1, 1)}, "lr") == "The run diverged (loss nan or inf) at lr = 1."
+
+
+# --------------------------------------------------------------------------- comparisons
+
+def test_compare_beats_only_beyond_the_seed_spread():
+    assert c.spread_order([1.0, 1.0, 0.9], [0.5, 0.6, 0.55]) == 1
+    assert c.compare("tanh", [1.0, 1.0, 0.9], "sigmoid", [0.5, 0.6, 0.55]) == (
+        "Mean accuracy is higher for tanh than for sigmoid (96.7 ± 4.7% against 55.0 ± 4.1%), "
+        "by more than the seed spread.")
+    within = c.compare("tanh", [1.0, 1.0, 0.9], "sigmoid", [0.95, 0.9, 1.0])
+    assert within == ("On mean accuracy, tanh and sigmoid are within the seed spread of each other "
+                      "(96.7 ± 4.7% against 95.0 ± 4.1%).")
+    reverse = c.compare("a", [0.5, 0.5], "b", [0.9, 0.9])
+    assert reverse.startswith("Mean accuracy is higher for b than for a (90.0% against 50.0%)")
+
+
+def test_compare_ties_one_seed_and_lower_is_better():
+    assert c.spread_order([0.7143, 0.7143], [0.7142, 0.7143]) == 0    # prints the same: a tie
+    assert c.spread_order([0.6], [0.5]) == 1        # one seed each: no spread to hide behind
+    text = c.compare("Adam", [120, 130], "SGD", [1100, 1200], what="median epoch at 100%",
+                     fmt=c.count, higher_is_better=False)
+    assert text == ("Median epoch at 100% is lower for Adam than for SGD (125 ± 5 against 1,150 ± 50), "
+                    "by more than the seed spread.")
+    assert c.spread_order([0.5, np.nan], [0.5, 0.5]) == 0              # a diverged seed left out
+    with pytest.raises(ValueError, match="at least one finite value"):
+        c.spread_order([np.nan], [0.5])
+
+
+def test_no_gain_says_extra_units_add_nothing_only_when_true():
+    # the issue's case: h = 2 scores 54%, h = 64 99%
+    gain = c.no_gain({"$h$ = 2": [0.54, 0.52, 0.56], "$h$ = 64": [0.99, 0.99, 0.99]}, "validation accuracy")
+    assert gain == ("The validation accuracy is higher at $h$ = 64 than at $h$ = 2 by more than the seed "
+                    "spread (54.0 ± 1.6% at $h$ = 2 and 99.0% at $h$ = 64).")
+    same = c.no_gain({"$h$ = 2": [0.97, 0.99], "$h$ = 8": [0.98, 0.99], "$h$ = 32": [0.96, 0.98]},
+                     "validation accuracy")
+    assert same == "No setting after $h$ = 2 raises the validation accuracy above it by more than the seed spread."
+    assert c.no_gain({"$h$ = 1": [0.9], "$h$ = 2": [0.9]}, "validation accuracy", "width").startswith(
+        "No width after $h$ = 1 raises")
+    assert c.no_gain({"$h$ = 2": [0.9]}, "validation accuracy") is None
+
+
+# --------------------------------------------------------------------------- data sets
+
+def test_data_sets_are_named_only_when_run():
+    assert w.on_datasets(["xor"]) == "on XOR" and w.on_datasets(["xor", "linear"]) == "on XOR and the linear data"
+    assert c.works_on_each({"linear": [0.1, 1.0]}, "lr") is None
+    both = c.works_on_each({"xor": [1.0, 10.0], "linear": [0.1, 1.0, 10.0]}, "lr", "learning rate")
+    assert both == ("Every seed reaches 100% training accuracy at lr = 1 and 10 on XOR and at lr = 0.1, 1 "
+                    "and 10 on the linear data; lr = 1 and 10 work on both.")
+    apart = c.works_on_each({"xor": [], "linear": [0.1]}, "lr", "learning rate")
+    assert apart == ("Every seed reaches 100% training accuracy at no learning rate on XOR and at lr = 0.1 "
+                     "on the linear data; no learning rate works on both.")
+    assert "lr = none" not in apart
+
+
+# --------------------------------------------------------------------------- Section 2
+
+def test_generalizes():
+    assert s.generalizes(1.0, 0.97) == ("The validation accuracy ends at 97.0% against 100.0% in training: "
+                                        "the network generalizes to points it never saw.")
+    # the issue's case: hidden 1, 44% validation accuracy
+    failed = s.generalizes(0.45, 0.44)
+    assert "generalizes" not in failed and "has not learned its training points" in failed
+    gap = s.generalizes(1.0, 0.8)
+    assert "does not generalize" in gap and "20.0% lower" in gap
+    at_threshold = s.generalizes(0.95, 0.90)            # both thresholds met exactly
+    assert "the network generalizes" in at_threshold
+
+
+def test_follows_diagonal():
+    assert s.follows_diagonal(0.99).startswith("The boundary follows the diagonal")
+    assert s.follows_diagonal(s.FOLLOWS_DIAGONAL).startswith("The boundary follows")
+    not_followed = s.follows_diagonal(0.45)          # the issue's case: 45% test accuracy
+    assert not_followed.startswith("The boundary does not follow") and "45.0%" in not_followed
+
+
+def test_meets_requirement():
+    assert s.meets_requirement(1.0).startswith("Every one of the test points is classified correctly, above")
+    assert "below the 90% the demo requires" in s.meets_requirement(0.52)
+    assert "at or above the 90%" in s.meets_requirement(0.9)
+
+
+# --------------------------------------------------------------------------- Section 4.C
+
+def test_line_bound_holds_and_counts_networks_at_the_bound():
+    bound = 15 / 21
+    text = s.line_bound(bound, [bound, bound, 0.619, np.nan])
+    assert text == ("No line classifies more than 71.4% of the XOR points, so the 3 networks without hidden "
+                    "activations cannot exceed the best line's 71.4%: the best ends at 71.4%, 2 of them "
+                    "exactly at the bound.")
+    below = s.line_bound(bound, [0.619, 0.5])
+    assert "exactly at the bound" not in below and "the best ends at 61.9%" in below
+
+
+def test_line_bound_flags_a_network_above_it():
+    text = s.line_bound(15 / 21, [1.0, 0.619])
+    assert "cannot exceed" not in text
+    assert text.startswith("1 of the 2 networks without hidden activations scores above the best line's 71.4%")
+
+
+def test_line_bound_on_separable_data_and_all_diverged():
+    ok = s.line_bound(1.0, [1.0, 0.98], points="linear points")
+    assert "and they get there" in ok and "mean at 99.0%" in ok
+    short = s.line_bound(1.0, [0.9, 0.98], points="linear points")
+    assert "but none of them gets there" in short
+    assert "diverged" in s.line_bound(15 / 21, [np.nan, np.nan])
+
+
+def test_beats_lines_only_when_it_holds():
+    bound = 15 / 21
+    holds = s.beats_lines("reference networks", [1.0, 1.0, 0.95], "networks without hidden activations",
+                          [0.619, 0.714, 0.5], bound)
+    assert holds.startswith("The reference networks reach a mean of 98.3 ± 2.4%, above the best line's 71.4%")
+    # the issue's case: 50 epochs, the reference 52% against the linear networks' 76%
+    fails = s.beats_lines("reference networks", [0.52, 0.52], "networks without hidden activations",
+                          [0.76, 0.76], bound)
+    assert "above the best line" not in fails
+    assert fails.startswith("Mean accuracy is higher for the networks without hidden activations than for "
+                            "the reference networks")
+    tie = s.beats_lines("reference networks", [0.7, 0.72], "linear networks", [0.71, 0.71], bound)
+    assert "within the seed spread" in tie
+    between = s.beats_lines("reference networks", [0.70, 0.70], "linear networks", [0.5, 0.5], bound)
+    assert "but not above the best line's 71.4%" in between
+    assert s.beats_lines("reference networks", [np.nan], "linear networks", [0.5], bound) is None
+
+
+# --------------------------------------------------------------------------- Section 4.A
+
+def test_regions():
+    table = {0.01: finals([0.5, 0.5]), 0.5: finals([1, 1]), 1.0: finals([1, 0.9]), 10.0: finals([1, 1]),
+             100.0: finals([0.5, 1])}
+    assert s.regions(table) == dict(works=[0.5, 10.0], small=[0.01], large=[100.0], between=[1.0], fails=[])
+    none = s.regions({0.01: finals([0.5]), 1e6: finals([0.5])})
+    assert none["works"] == [] and none["fails"] == [0.01, 1e6]
+
+
+def test_loss_change():
+    assert s.loss_change(0.30, 0.1) == "falls from $0.300$ to $0.100$"
+    assert s.loss_change(0.1, 0.3) == "rises from $0.100$ to $0.300$"
+    assert s.loss_change(0.2501, 0.2499, constant_loss=0.25) == (
+        "stays at $0.250$ (still near $0.250$, the loss of the constant output 0.5)")
+    assert "constant output" not in s.loss_change(0.3, 0.1, constant_loss=0.25)
+
+
+def test_oscillation_uses_one_threshold():
+    text = s.oscillation({10.0: s.OSCILLATING, 20.0: 0.29, 30.0: 0.1, 50.0: None}, "lr", "learning rate")
+    assert text == ("At lr = 10 the loss rose in at least 30% of the epochs: it oscillates. At the other 2 "
+                    "learning rates it rose in fewer than 30%: it mostly descends or stays flat.")
+    assert s.oscillation({10.0: 0.5, 20.0: 0.4}, "lr") == (
+        "At lr = 10 and 20 the loss rose in at least 30% of the epochs: it oscillates.")
+    assert s.oscillation({1.0: 0.0}, "lr").startswith("At lr = 1 the loss rose in fewer than")
+    assert s.oscillation({1.0: None}, "lr") is None
+    assert s.OSCILLATING == terms.OSCILLATING == 0.3     # one definition, every notebook
+
+
+def test_one_label_grammar():
+    shares = {0: 0.524, 1: 0.476}
+    assert s.one_label({0: 1, 1: 1}, 5, shares) == (
+        "2 of 5 networks end predicting one label for every point: 1 predicts label 0, scoring 52.4%; "
+        "1 predicts label 1, scoring 47.6%.")
+    assert s.one_label({0: 2, 1: 0}, 5, shares) == (
+        "2 of 5 networks end predicting label 0 for every point, scoring 52.4%.")
+    assert s.one_label({0: 1, 1: 0}, 5, shares).startswith("1 of 5 networks ends")
+    assert s.one_label({0: 0, 1: 2}, 2, shares).startswith("Both networks end predicting label 1")
+    assert s.one_label({0: 1, 1: 0}, 1, shares).startswith("The only network ends")
+    assert s.one_label({0: 0, 1: 0}, 5, shares) is None
+
+
+def test_stuck():
+    assert "training is stuck" in s.stuck(0.95, 0.01, 0.524)
+    assert s.stuck(0.95, 0.01, 1.0) is None    # right everywhere: a confident network, not a stuck one
+    assert s.stuck(0.95, 0.2, 0.5) is None     # the loss still moves
+    assert s.stuck(0.5, 0.0, 0.5) is None      # the output unit is not saturated
+    assert s.stuck(0.95, None, 0.5) is None
+
+
+def test_speedup_only_when_faster():
+    assert s.speedup("lr = 0.5", 1185, "lr = 10", 120, 20) == (
+        "The median first epoch at 100% falls from 1,185 at lr = 0.5 to 120 at lr = 10: 9.9 times fewer "
+        "epochs for a 20 times larger step.")
+    assert s.speedup("lr = 0.5", 120, "lr = 10", 300, 20) is None
+    assert s.speedup("lr = 0.5", 120.2, "lr = 10", 119.9, 20) is None       # prints as 120 both: a tie
+    assert s.speedup("lr = 0.5", None, "lr = 10", 300, 20) is None
+
+
+def test_plateau_long_only_against_another_data_set():
+    text = s.plateau({"xor": 1200, "linear": 150}, {"xor": 5000, "linear": 2000}, "lr = 1", 0.2, 0.25)
+    assert text == ("At lr = 1 the loss falls below 0.2 (a network that outputs 0.5 everywhere has loss 0.25) "
+                    "after a median of 1,200 epochs on XOR and after a median of 150 epochs on the linear data. "
+                    "XOR starts on a long plateau, where the gradient is small.")
+    close = s.plateau({"xor": 200, "linear": 150}, {"xor": 5000, "linear": 2000}, "lr = 1", 0.2, 0.25)
+    assert "long plateau" not in close
+    alone = s.plateau({"xor": 1200}, {"xor": 5000}, "lr = 1", 0.2, 0.25)
+    assert "long plateau" not in alone and "linear" not in alone
+    never = s.plateau({"xor": None, "linear": 150}, {"xor": 100, "linear": 100}, "lr = 1", 0.2, 0.25)
+    assert "not for every seed within 100 epochs on XOR" in never and "XOR starts on a long plateau" in never
+    neither = s.plateau({"xor": None, "linear": None}, {"xor": 100, "linear": 100}, "lr = 1", 0.2, 0.25)
+    assert "long plateau" not in neither
+
+
+def test_fails_first():
+    assert s.fails_first({"xor": [1.0, 10.0], "linear": [0.1, 1.0, 10.0]}, "lr") == (
+        "On the linear data every seed reaches 100% at lr = 0.1, on XOR not: the small rates fail on XOR first.")
+    assert s.fails_first({"xor": [0.1, 1.0], "linear": [0.1, 1.0]}, "lr") is None
+    assert s.fails_first({"xor": [0.1], "linear": [0.1, 10.0]}, "lr") is None     # a large rate, not small
+    assert s.fails_first({"linear": [0.1]}, "lr") is None
+
+
+# --------------------------------------------------------------------------- Section 4.B
+
+def test_two_units():
+    none = s.two_units(finals([0.6, 0.7, 0.7], epochs=5000))
+    assert "but none of the 3 seeds finds such weights within 5,000 epochs" in none
+    assert "from every start here" in none
+    some = s.two_units(finals([1.0, 0.7, 0.7], epochs=5000))
+    assert "but 1 of the 3 seeds finds such weights" in some and "from most starts here" in some
+    most = s.two_units(finals([1.0, 1.0, 0.7], epochs=5000))
+    assert "2 of the 3 seeds find such weights" in most and "most starts" not in most
+    every = s.two_units(finals([1.0, 1.0], epochs=5000))
+    assert "and every seed finds such weights" in every and "plateau" not in every
+    one = s.two_units(finals([0.7], epochs=50))
+    assert "the only seed does not find such weights within 50 epochs" in one
+
+
+# --------------------------------------------------------------------------- orders and Section 2 extras
+
+def test_faster_counts_seeds_first_then_epochs_beyond_the_spread():
+    mse = finals([1.0, 1.0, 1.0], first=[900, 1000, 1100])
+    bce = finals([1.0, 1.0, 1.0], first=[200, 250, 300])
+    assert c.faster("MSE", mse, "BCE", bce) == (
+        "With both, every seed reaches 100%; first epoch at 100% is lower for BCE than for MSE "
+        "(250 ± 41 against 1,000 ± 82), by more than the seed spread.")
+    close = c.faster("MSE", mse, "BCE", finals([1.0, 1.0, 1.0], first=[950, 1000, 1200]))
+    assert "within the seed spread" in close and "lower for" not in close
+    fewer = c.faster("MSE", finals([1.0, 0.5, 0.5], first=[100, NEVER, NEVER]), "BCE", bce)
+    assert fewer == "More seeds reach 100% with BCE (3 of 3) than with MSE (1 of 3)."
+    assert c.faster("a", finals([0.5]), "b", finals([0.7])) == "No seed reaches 100% with a or with b."
+
+
+def test_same_order():
+    assert c.same_order(["he", "normal", "xavier"], ["he", "normal", "xavier"], "the initial weight scales") \
+        == "The order is exactly the order of the initial weight scales."
+    assert "does not simply follow" in c.same_order(["normal", "he"], ["he", "normal"], "the scales")
+    assert c.same_order(["he"], ["he"], "the scales") is None
+    assert w.ordinal(1) == "1st" and w.ordinal(8) == "8th" and w.ordinal(12) == "12th" and w.ordinal(23) == "23rd"
+
+
+def test_plateau_start():
+    assert s.plateau_start(1200, 5000, 0.2, 0.25).startswith("It stays above 0.2 until epoch 1,200")
+    assert s.plateau_start(100, 5000, 0.2, 0.25) is None            # left it in the first 10%
+    assert "stays on the plateau" in s.plateau_start(None, 50, 0.2, 0.25)
+
+
+def test_typical_seed_answers_the_question():
+    # issue 10's case: seed 0 at 3,067, 8th of the 9 seeds that succeed, 1.9 times their median
+    firsts = {0: 3067, 1: 1600, 2: 1500, 3: 1400, 4: 1700, 5: 1650, 6: 1200, 7: 3500, 8: 1000, 9: NEVER}
+    text = s.typical_seed(0, firsts)
+    assert text == ("Seed 0 first reaches 100% at epoch 3,067, 8th of the 9 seeds that get there (9 of 10) "
+                    "and 1.9 times their median of 1,600 epochs: slower than most.")
+    assert s.typical_seed(5, firsts).endswith("a typical seed.")
+    assert s.typical_seed(8, firsts).endswith("faster than most.")
+    assert s.typical_seed(9, firsts) == "Seed 9 never reaches 100%, while 9 of the 10 seeds do."
+    assert s.typical_seed(0, {0: NEVER, 1: NEVER}) == "None of the 2 seeds reaches 100%, seed 0 included."
+    assert s.typical_seed(0, {0: 50, 1: NEVER}).startswith("Seed 0 is the only one of the 2 seeds")
+
+
+def test_near_boundary_grammar():
+    assert s.near_boundary([], 0.25) == "None of the test points is misclassified."
+    assert s.near_boundary([0.01], 0.25) == (
+        "The misclassified point lies within 0.0100 of the true boundary $x_1 = x_2$ (the median one of the "
+        "test points is 0.250 away): the network cannot yet tell it apart from the boundary.")
+    assert s.near_boundary([0.01, 0.02], 0.25).startswith("Both misclassified points lie within 0.0200")
+    assert s.near_boundary([0.01, 0.02, 0.005], 0.25).startswith("All 3 misclassified points lie")
+
+
+def test_finals_of_results_records():
+    runs = [dict(train_accuracy=1.0, train_loss=0.01, val_accuracy=None, test_accuracy=None,
+                 first_perfect_epoch=12, diverged=False, epochs=100),
+            dict(train_accuracy=None, train_loss=None, val_accuracy=None, test_accuracy=None,
+                 first_perfect_epoch=None, diverged=True, epochs=40)]
+    f = Finals.of_runs(runs)
+    assert f.seeds == 2 and f.reached == 1 and f.diverged.tolist() == [False, True]
+    assert f.val_accuracy is None and f.epochs == 100 and f.mean() == 1.0
+    assert c.reach(f) == "1 of 2 seeds reaches 100% training accuracy within 100 epochs."
+    gone = Finals.of_runs([dict(runs[1], seed=0), dict(runs[1], seed=1)])     # every run diverged
+    assert gone.seeds == 2 and gone.mean() is None and gone.diverged_count == 2
+    with pytest.raises(ValueError, match="no runs"):
+        Finals.of_runs([])
+
+
+def test_cite_and_one_label_where():
+    assert w.cite("A holds.", "Table @tbl:x") == "A holds (Table @tbl:x)."
+    assert w.cite("A holds.", "Table @tbl:x", "Figure @fig:y") == "A holds (Table @tbl:x; Figure @fig:y)."
+    assert w.cite(None, "Table @tbl:x") is None and w.cite("A.") == "A."
+    text = s.one_label({0: 4, 1: 3}, 10, {0: 0.524, 1: 0.476}, where="lr = 50 and 100")
+    assert text == ("At lr = 50 and 100, 7 of 10 networks end predicting one label for every point: "
+                    "4 predict label 0, scoring 52.4%; 3 predict label 1, scoring 47.6%.")
+    assert s.one_label({0: 2, 1: 0}, 2, {0: 0.5, 1: 0.5}, where="lr = 100").startswith(
+        "At lr = 100, both networks end predicting label 0")
+
+
+def test_cite_joins_a_closing_parenthesis():
+    assert w.cite("A is higher (5% against 3%).", "Figure @fig:x") == "A is higher (5% against 3%; Figure @fig:x)."
+
+
+def test_trend_with_a_tolerance_reads_near_values_as_the_same():
+    points = [("$h$ = 2", 1007), ("$h$ = 4", 1008), ("$h$ = 8", 658), ("$h$ = 16", 357)]
+    exact = c.trend(points, "the median", "width", c.count)
+    assert exact.startswith("The median does not change in one direction with width: it rises from 1,007")
+    about = c.trend(points, "the median", "width", c.count, tolerance=0.05)
+    assert about == ("The median does not change in one direction with width: it stays at about 1,007 from "
+                     "$h$ = 2 to $h$ = 4 and falls from 1,008 ($h$ = 4) to 357 ($h$ = 16).")
+    assert c.direction(points[1:], c.count, tolerance=0.05) == "falls"
+    assert c.trend([("a", 100), ("b", 103)], "it", "x", c.count, tolerance=0.05) == "It is about the same at every x, 100."
