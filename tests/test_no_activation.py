@@ -5,7 +5,7 @@ import warnings
 import numpy as np
 import pytest
 
-from lab1 import nn
+from lab1 import nn, plots
 from lab1.study import analysis, config, sweeps
 from lab1.study import no_activation as na
 from lab1.study.comparisons import choose_lr
@@ -115,3 +115,22 @@ def test_tuned_table_reads_the_reference_rate_and_the_chosen_one():
         assert cells[2] == f"{reached_at_1}/2" and cells[3] == f"{run['lr']:g}"
         assert cells[4] == f"{run['summary']['reached']}/2"
     assert lines[3].startswith("| `normal` | b |")
+
+
+def test_accuracy_by_variant_draws_every_seed_the_bound_and_the_diverged():
+    panels = {"xor": {"identity hidden": {0.1: [0.5, 0.76, 0.76], 1.0: [0.5, np.nan, np.nan]},
+                      "reference": {1.0: [1.0, 1.0, 1.0]}},
+              "linear": {"identity hidden": {0.1: [1.0, 0.99, 1.0], 1.0: [1.0, 1.0, 1.0]},
+                         "reference": {1.0: [1.0, 1.0, 1.0]}}}
+    colors = plots.sweep_colors([0.1, 1.0])
+    fig = plots.accuracy_by_variant(panels, {"xor": 16 / 21, "linear": 1.0}, colors=colors)
+    xor, linear = fig.axes[:2]
+    filled = [c for c in xor.collections if len(c.get_facecolors()) and c.get_facecolors()[0][3] > 0]
+    points = np.concatenate([c.get_offsets() for c in filled])
+    assert len(points) == 3 + 1 + 3                  # the two diverged seeds are not dots
+    dashed = [line for line in xor.lines if line.get_linestyle() == "--"]
+    assert len(dashed) == 1 and dashed[0].get_ydata()[0] == pytest.approx(100 * 16 / 21)
+    assert any(t.get_text() == "2" for t in xor.texts)               # the diverged count
+    assert xor.get_ylim() == linear.get_ylim()
+    with pytest.raises(ValueError, match="bounds has no value"):
+        plots.accuracy_by_variant(panels, {"xor": 0.7})
