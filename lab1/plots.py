@@ -1388,4 +1388,70 @@ def comparisons(panels, height=1.35, path=None):
         ordered = sorted(handles.values(), key=lambda h: (h.get_label() == "misclassified", h.get_label()))
         fig.legend(handles=ordered, loc="lower center", bbox_to_anchor=(0.5, 0.02 / fig_h),
                    ncols=len(ordered), borderaxespad=0.0)
+def accuracy_by_variant(panels, bounds, colors=None, ylabel="training accuracy (%)", path=None):
+    """Final accuracy of each variant against its learning rates, one dot per seed, one panel
+    per data set on one y scale, with the best accuracy any straight line reaches drawn as a
+    dashed line and each setting's median as a black bar.
+
+    panels: {dataset: {variant label: {lr: per-seed accuracies in [0, 1], nan = diverged}}};
+    bounds: {dataset: best line's accuracy in [0, 1]}. colors: {lr: colour} (default
+    sweep_colors of every rate), so each rate has one colour in every panel. Diverged
+    seeds are counted above their rate as open markers. Returns the Figure.
+    """
+    if not panels:
+        raise ValueError("accuracy_by_variant: no data sets given")
+    missing = [d for d in panels if d not in bounds]
+    if missing:
+        raise ValueError(f"accuracy_by_variant: bounds has no value for {missing}")
+    lrs = [lr for groups in panels.values() for by_lr in groups.values() for lr in by_lr]
+    colors = sweep_colors(lrs) if colors is None else colors
+    finite = [100 * a for groups in panels.values() for by_lr in groups.values()
+              for acc in by_lr.values() for a in np.ravel(acc) if np.isfinite(a)]
+    finite += [100 * b for b in bounds.values()]
+    fig = _new_figure(WIDTH, 2.9)
+    rng = np.random.default_rng(0)                        # fixed jitter: the same figure every time
+    with style():
+        axes = np.atleast_1d(fig.subplots(1, len(panels), sharey=True))
+        for ax, (dataset, groups) in zip(axes, panels.items()):
+            x0, ticks, labels = 0, [], []
+            for variant, by_lr in groups.items():
+                start = x0
+                for lr, acc in by_lr.items():
+                    acc = 100 * np.asarray(acc, dtype=float).reshape(-1)
+                    kept = acc[np.isfinite(acc)]
+                    jitter = rng.uniform(-0.2, 0.2, len(kept)) if len(kept) > 1 else np.zeros(len(kept))
+                    ax.scatter(x0 + jitter, kept, s=16, color=colors[lr], edgecolors="white",
+                               linewidths=0.4, zorder=3)
+                    if len(kept):
+                        ax.plot([x0 - 0.3, x0 + 0.3], [np.median(kept)] * 2, color="black",
+                                linewidth=1.4, zorder=4, solid_capstyle="butt")
+                    lost = len(acc) - len(kept)
+                    if lost:
+                        ax.scatter([x0], [1.0], transform=ax.get_xaxis_transform(), s=18,
+                                   facecolors="none", edgecolors=colors[lr], linewidths=1.0,
+                                   clip_on=False, zorder=3)
+                        ax.text(x0 + 0.12, 1.0, str(lost), transform=ax.get_xaxis_transform(),
+                                ha="left", va="center", fontsize=6.5, color="0.3")
+                    ticks.append(x0)
+                    labels.append(_value_text(lr))
+                    x0 += 1
+                ax.text((start + x0 - 1) / 2, -0.2, "\n".join(textwrap.wrap(variant, 14)),
+                        transform=ax.get_xaxis_transform(), ha="center", va="top", fontsize=8)
+                x0 += 0.6                                  # a gap between variants
+            ax.axhline(100 * bounds[dataset], color="0.35", linestyle="--", linewidth=1.0, zorder=2)
+            ax.set_xticks(ticks, labels)
+            ax.set_xlim(-0.6, x0 - 0.6)
+            ax.grid(axis="x", visible=False)
+            ax.set_title({"xor": "XOR", "linear": "Linear"}.get(dataset, str(dataset)), pad=10)
+            ax.text(-0.02, -0.04, "lr", transform=ax.transAxes, ha="right", va="top", fontsize=8)
+        axes[0].set_ylabel(ylabel)
+        lo, hi = min(finite), max(finite)
+        pad = max(0.06 * (hi - lo), 1.0)
+        axes[0].set_ylim(lo - pad, hi + pad)
+        handles = [Line2D([], [], color="0.35", linestyle="--", label="best straight line"),
+                   Line2D([], [], color="black", linewidth=1.4, label="median over seeds"),
+                   Line2D([], [], linestyle="", marker="o", markersize=4, color="0.4", label="one seed"),
+                   Line2D([], [], linestyle="", marker="o", markersize=4, markerfacecolor="none",
+                          markeredgecolor="0.4", label="diverged (count)")]
+        fig.legend(handles=handles, loc="outside lower center", ncols=len(handles))
     return _finish(fig, path)

@@ -595,3 +595,97 @@ def test_confusions_from_the_matrix():
     one = np.diag([5, 5])
     one[1, 0] = 1
     assert c.confusions(one, "the CNN of seed 2") == "The CNN of seed 2 makes 1 test error, 1 taken for 0."
+# --------------------------------------------------------------------------- 4.C and 4.D: lines and rates
+
+def test_same_lines_holds_fails_and_single_seed():
+    lrs = [0.01, 0.1, 1.0]
+    same = {0: [(11 / 21, lrs)], 1: [(11 / 21, lrs)], 3: [(16 / 21, lrs)]}
+    assert c.same_lines(same, lrs) == (
+        "Each of the 3 seeds ends with the same labels at every learning rate (lr = 0.01, 0.1 and 1), so every "
+        "rate gives the same accuracies, seeds 0 and 1 at 52.4% and seed 3 at 76.2%: the seed, not the rate, "
+        "decides the line.")
+    assert c.same_lines({0: [(0.5, lrs)]}, lrs).startswith("The only seed ends with the same labels")
+    assert c.same_lines({0: [(0.5, lrs)], 1: [(0.5, lrs)]}, lrs).startswith("Both seeds end")
+    moved = {0: [(11 / 21, [0.01]), (16 / 21, [0.1, 1.0])], 1: [(0.5, lrs)], 2: [(0.5, [0.01])]}
+    assert c.same_lines(moved, lrs) == (
+        "1 of the 3 seeds ends with the same labels at every learning rate (lr = 0.01, 0.1 and 1); seed 0 "
+        "ends with different labels at different rates and seed 2 diverges at some rate.")
+    assert c.same_lines({0: [(0.5, [0.1]), (0.6, [1.0])], 1: [(0.5, [0.1]), (0.7, [1.0])]}, [0.1, 1.0]) \
+        .startswith("None of the 2 seeds ends with the same labels")
+    assert c.same_lines(same, [1.0]) is None
+    assert c.same_lines({4: [(0.5, [0.1]), (0.6, [1.0])]}, [0.1, 1.0]) == (
+        "The only seed does not end with the same labels at every learning rate (lr = 0.1 and 1): it ends with "
+        "different labels at different rates.")
+    assert c.same_lines({4: [(0.5, [0.1])]}, [0.1, 1.0]).endswith("it diverges at some rate.")
+
+
+def test_same_path_holds_and_fails():
+    final = {0.01: np.array([0.5, 0.8]), 0.1: np.array([0.5, 0.8]), 1.0: np.array([0.5, np.nan])}
+    assert c.same_path(dict(final), final, 50, 0.01) == (
+        "At lr × epochs = 50 (the end of the lr = 0.01 runs) every run at every rate already has its final "
+        "accuracy: the larger rates reach the same ends, only in fewer epochs.")
+    early = {**final, 1.0: np.array([0.4, np.nan])}
+    assert c.same_path(early, final, 50, 0.01).endswith("4 of the 5 runs already have their final accuracy.")
+    assert c.same_path({0.01: final[0.01]}, final, 50, 0.01) is None
+
+
+def test_own_rate_says_what_tuning_changes():
+    def f(reached, seeds=5):
+        return Finals(accuracy=[1.0] * seeds, first_perfect=[10] * reached + [NEVER] * (seeds - reached))
+    chosen = {"uniform": 10.0, "normal": 3.0}
+    text = c.own_rate({"uniform": f(0), "normal": f(5)}, {"uniform": f(5), "normal": f(5)}, chosen, 1.0)
+    assert text == ("At the reference rate lr = 1 every seed reaches 100% with normal; at its own rate "
+                    "(uniform at lr = 10 and normal at lr = 3) with uniform and normal: what held uniform back "
+                    "at lr = 1 was the step size, not the initializer.")
+    assert c.own_rate({"uniform": f(5), "normal": f(5)}, {"uniform": f(5), "normal": f(5)}, chosen, 1.0) \
+        .startswith("Every initializer brings every seed to 100% both at the reference rate lr = 1")
+    assert c.own_rate({"uniform": f(0), "normal": f(3)}, {"uniform": f(1), "normal": f(4)}, chosen, 1.0) == (
+        "No initializer brings every seed to 100%, neither at the reference rate lr = 1 nor at its own rate "
+        "(uniform at lr = 10 and normal at lr = 3).")
+    assert c.own_rate({"uniform": f(0), "normal": f(5)}, {"uniform": f(1), "normal": f(5)}, chosen, 1.0) == (
+        "Tuning the rate does not change which initializers bring every seed to 100%: normal does at the "
+        "reference rate lr = 1 and at its own rate (uniform at lr = 10 and normal at lr = 3).")
+    same = c.own_rate({"uniform": f(0), "normal": f(5)}, {"uniform": f(5), "normal": f(5)},
+                      {"uniform": 10.0, "normal": 10.0}, 1.0)
+    assert "at its own rate (lr = 10 for every initializer) with uniform and normal" in same
+    lost = c.own_rate({"uniform": f(5), "normal": f(5)}, {"uniform": f(4), "normal": f(5)}, chosen, 1.0,
+                      names={"uniform": "`uniform`", "normal": "`normal`"})
+    assert lost.endswith("with `normal`.") and "step size" not in lost
+
+
+def test_scale_order_needs_the_same_order_without_ties():
+    scales = {"normal": 1.0, "he": 0.8, "uniform": 0.3}
+    assert c.scale_order({"normal": 239, "he": 261, "uniform": 1018}, scales) == (
+        "Ordered by their median first epoch at 100%, fastest first (normal, he and uniform), they follow "
+        "their initial weight scale, largest first.")
+    assert c.scale_order({"normal": 261, "he": 239, "uniform": 1018}, scales).startswith("The order by median")
+    assert c.scale_order({"normal": 239.2, "he": 239.4, "uniform": 1018}, scales).startswith("The order")  # a tie
+    assert "the 2 that reach it" in c.scale_order({"normal": 239, "he": 261, "uniform": None}, scales)
+    assert c.scale_order({"normal": 239, "he": None, "uniform": None}, scales) is None
+
+
+def test_variant_divergence_names_the_variant():
+    assert c.variant_divergence("*no activation*", {0.01: (0, 5), 0.1: (4, 5), 1.0: (5, 5)}, "lr") == (
+        "9 of the 15 runs of *no activation* diverged (loss nan or inf): 4 at lr = 0.1 and 5 at lr = 1.")
+    assert c.variant_divergence("X", {1.0: (2, 2)}, "lr") == \
+        "All 2 runs of X diverged (loss nan or inf): 2 at lr = 1."
+    assert c.variant_divergence("X", {1.0: (0, 1)}, "lr") == \
+        "The only run of X did not diverge: its loss stayed finite."
+    assert c.variant_divergence("X", {1.0: (1, 1)}, "lr").startswith("The only run of X diverged")
+    assert c.variant_divergence("X", {}, "lr") is None
+
+
+def test_collapses_only_below_the_tolerance():
+    assert c.collapses(9.5e-18).endswith("to within $9.5 \\times 10^{-18}$: the network is one straight line.")
+    assert c.collapses(0.3).endswith("the network is not one affine map.")
+
+
+def test_seed_decides_only_when_the_seeds_differ_and_the_rates_do_not():
+    lrs = [0.01, 1.0]
+    split = {0: [(11 / 21, lrs)], 1: [(11 / 21, lrs)], 2: [(16 / 21, lrs)]}
+    assert c.seed_decides(split, lrs) == (
+        "Which line a network without hidden activations ends on is decided by its seed alone: each seed ends "
+        "with the same labels at all 2 rates, and the seeds end at 2 different accuracies.")
+    assert c.seed_decides({0: [(0.5, lrs)], 1: [(0.5, lrs)]}, lrs) is None          # one end for all seeds
+    assert c.seed_decides({0: [(0.5, [0.01]), (0.7, [1.0])], 1: [(0.6, lrs)]}, lrs) is None
+    assert c.seed_decides(split, [1.0]) is None
