@@ -15,6 +15,7 @@ import pytest
 from lab1 import data
 from lab1.study import best_linear_accuracy, claims, terms
 from lab1.study import claims_sections as say
+from lab1.study.finals import Finals
 from lab1.study.formatting import mean_std
 from lab1.study.results import read_notebook
 
@@ -108,12 +109,12 @@ def value_of(text):
 
 
 def finals_by_dataset(document, option):
-    """{dataset: {value: claims.Finals}} from the runs the notebook recorded for its sweep."""
+    """{dataset: {value: Finals}} from the runs the notebook recorded for its sweep."""
     groups = {}
     for run in document["runs"]:
         if run["study"] == option:
             groups.setdefault(run["dataset"], {}).setdefault(run["setting"][option], []).append(run)
-    return {d: {v: claims.Finals.of_runs(runs) for v, runs in sorted(by.items())} for d, by in groups.items()}
+    return {d: {v: Finals.of_runs(runs) for v, runs in sorted(by.items())} for d, by in groups.items()}
 
 
 def check_table(rows, finals):
@@ -199,6 +200,8 @@ def expected_findings(notebook, dataset, finals, parameters):
             out.append(claims.no_gain({k: f.val_accuracy for k, f in labels.items()}, "validation accuracy",
                                       "width"))
         else:
+            if not works:
+                out.append(claims.no_gain({k: f.accuracy for k, f in labels.items()}, "training accuracy", "width"))
             linear = parameters.get("activation") == "identity"
             lines = list(finals) if linear else [h for h in finals if h == 1]
             if lines:
@@ -246,6 +249,8 @@ def test_every_finding_agrees_with_the_numbers(notebook, case, parameters, execu
         assert "XOR" not in text
     for broken in (r"\bnan\b(?! or inf)", r"\bNone\b(?! of)", r"= none\b", r"(?<!nan or )\binf\b"):
         assert not re.search(broken, text), re.search(broken, text)
+    if "No run diverged" in text:
+        assert not any(f.diverged_count for by_value in finals.values() for f in by_value.values())
     name = NAME[notebook]
     for dataset, by_value in finals.items():
         table = next(o for o in outputs if f'id="tbl:{"lr" if notebook == LR else "width"}-{dataset}"' in o)

@@ -11,7 +11,8 @@ One module per concern, each small enough to read at once:
     terms.py        thresholds behind words such as "oscillates", "saturated", "flat"
     claims.py       finding sentences with their conditions: reach, rankings, trends, divergence,
                     comparisons beyond the seed spread (claims_sections.py: Sections 2 and 4;
-                    wording.py: grammar from the numbers, the tie rule)
+                    wording.py: grammar from the numbers, the tie rule; finals.py: the per-seed
+                    results they read)
     analysis.py     best straight line, collapse of a linear network, saturation, dead units
     listings.py     source listings, architecture tables, initializer formulas
     comparisons.py  variants at their own best learning rate (Extra: optimizers, activations)

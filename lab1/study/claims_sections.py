@@ -2,7 +2,7 @@
 
 Section 2 (one network per data set): generalizes, follows_diagonal, meets_requirement,
 plateau_start, typical_seed, near_boundary.
-Section 4.A learning rate: regions, loss_change, oscillation, one_label, stuck, speedup,
+Section 4.A learning rate: regions, loss_change, oscillation, one_label, stuck,
 plateau, fails_first. Section 4.B width: two_units. Section 4.C no activation: line_bound,
 beats_lines. Each returns its sentence only when its condition holds, or the true one.
 """
@@ -227,17 +227,6 @@ def stuck(output_saturated, loss_rose, accuracy):
         return None
     return (f"The output unit is saturated ($\\sigma' < {SATURATED:g}$) on {percent(output_saturated)} "
             "of the points, so almost no gradient flows back: training is stuck.")
-
-
-def speedup(slow_label, slow_median, fast_label, fast_median, step_ratio):
-    """'The median first epoch at 100% falls from 1,185 at lr = 0.5 to 120 at lr = 10: 9.9 times
-    fewer epochs for a 20 times larger step.' None unless the larger step is faster."""
-    if slow_median is None or fast_median is None or count(fast_median) == count(slow_median) \
-            or fast_median > slow_median:
-        return None
-    return (f"The median first epoch at 100% falls from {count(slow_median)} at {slow_label} to "
-            f"{count(fast_median)} at {fast_label}: {slow_median / fast_median:.1f} times fewer epochs "
-            f"for a {step_ratio:g} times larger step.")
 
 
 def plateau(epochs_below, epochs_run, label, level, constant_loss):

@@ -4,9 +4,8 @@ noun(1, "seed") is "1 seed", verb(2, "reach") "reach", listing(["a", "b", "c"]) 
 two numbers tie when they read the same as the report prints them (ties), so a sentence
 never ranks 100.0% above 100.0%. Data sets are named as the prose names them.
 """
-import numpy as np
 
-from .formatting import count, percent
+from .formatting import count, percent, value_text
 
 DATASET_NAMES = {"xor": "XOR", "linear": "the linear data"}
 
@@ -32,11 +31,6 @@ def listing(items):
 def every(n, singular, plural=None):
     """'both seeds' for 2, 'all 5 seeds' for more (lower case)."""
     return "both " + (plural or singular + "s") if n == 2 else f"all {noun(n, singular, plural)}"
-
-
-def value_text(value):
-    """A swept value as prose writes it: 0.1 -> '0.1', 1.0 -> '1', 4 -> '4'."""
-    return f"{value:g}" if isinstance(value, (float, np.floating)) else str(value)
 
 
 def values_text(name, values):
