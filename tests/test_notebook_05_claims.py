@@ -18,7 +18,7 @@ import pytest
 from lab1.study import analysis, config, sweeps
 from lab1.study import claims as c
 from lab1.study import claims_sections as cs
-from lab1.study.claims import Finals
+from lab1.study.finals import Finals
 from lab1.study.formatting import network_words, percent, value_text
 from lab1.study.notebook import TITLES
 from lab1.study.results import read_notebook
