@@ -1388,6 +1388,9 @@ def comparisons(panels, height=1.35, path=None):
         ordered = sorted(handles.values(), key=lambda h: (h.get_label() == "misclassified", h.get_label()))
         fig.legend(handles=ordered, loc="lower center", bbox_to_anchor=(0.5, 0.02 / fig_h),
                    ncols=len(ordered), borderaxespad=0.0)
+    return _finish(fig, path)
+
+
 def accuracy_by_variant(panels, bounds, colors=None, ylabel="training accuracy (%)", path=None):
     """Final accuracy of each variant against its learning rates, one dot per seed, one panel
     per data set on one y scale, with the best accuracy any straight line reaches drawn as a
