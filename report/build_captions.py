@@ -83,11 +83,19 @@ def number_captions(cells, numbers: dict, warnings: list) -> None:
 
 
 def _markdown_lines(cells):
-    """(cell, line index, line) of every Markdown cell line, in order."""
+    """(cell, line index, line) of every line of Markdown, in document order: Markdown cells
+    and the Markdown outputs of code cells (a heading printed by display(Markdown(...)) is
+    lettered by LaTeX like any other, so it must be counted here too)."""
     for cell in cells:
         if cell.cell_type == "markdown":
             for i, line in enumerate(cell.source.split("\n")):
                 yield cell, i, line
+        else:
+            for output in cell.get("outputs", []):
+                markdown = output.get("data", {}).get("text/markdown")
+                if markdown is not None:
+                    for i, line in enumerate(_text(markdown).split("\n")):
+                        yield cell, i, line
 
 
 def letter_appendix(cells, numbers: dict) -> None:
