@@ -144,7 +144,8 @@ def test_trend_ties_and_gaps():
     plateau = [("a", 0.5), ("b", 0.5), ("c", 0.9)]
     assert "stays at 50.0% from a to b and rises from 50.0% (b) to 90.0% (c)" in c.trend(plateau, "it", "x")
     assert c.trend([("a", 0.5), ("b", None)], "it", "x") is None        # one point: nothing to say
-    assert c.trend([("a", 0.9), ("b", None), ("c", 0.5)], "it", "x").startswith("It falls with every step")
+    assert c.trend([("a", 0.9), ("b", None), ("c", 0.5)], "it", "x") == "It falls, from 90.0% (a) to 50.0% (c)."
+    assert c.trend([("a", 0.9), ("b", 0.7), ("c", 0.5)], "it", "x").startswith("It falls with every step in x")
 
 
 # --------------------------------------------------------------------------- divergence

@@ -114,7 +114,8 @@ def trend(points, what, step, fmt=percent, tolerance=0.0):
         way = moves[0][0]
         if way == "stays":
             return f"{capital(what)} is {about}the same at every {step}, {fmt(points[0][1])}."
-        return f"{capital(what)} {way} with every step in {step}, from {at(0)} to {at(len(points) - 1)}."
+        steps = " with every step in " + step if len(points) > 2 else ""   # two values: one step
+        return f"{capital(what)} {way}{steps}, from {at(0)} to {at(len(points) - 1)}."
     parts = []
     for way, i, j in moves:
         parts.append(f"stays at {about}{fmt(points[i][1])} from {points[i][0]} to {points[j][0]}"

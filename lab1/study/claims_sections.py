@@ -284,6 +284,8 @@ def two_units(finals):
             f"{'and' if k == n else 'but'} {found}{within} (mean accuracy {spread_text(finals.accuracy, percent)}).")
     if k < n / 2:
         starts = "every start here" if k == 0 else "most starts here"
+        loss = finals.mean(finals.loss) if finals.loss is not None else None
+        ends = f", ending at a mean loss of {loss_text(loss)}" if loss is not None else ""
         text += (" With only two units each one has to end up in exactly the right place, and from "
-                 f"{starts} gradient descent settles on a plateau or in a poorer minimum first.")
+                 f"{starts} gradient descent does not get there{ends}.")
     return text
