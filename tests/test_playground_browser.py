@@ -142,7 +142,7 @@ def epoch_shown(page):
 
 def test_playground_renders_and_trains_in_chromium(voila_url, tmp_path):
     from PIL import Image
-    from lab1 import playground as pgm
+    from lab1.playground import app as pgm
 
     page = Page(tmp_path / "profile")
     try:

@@ -31,8 +31,8 @@ from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.ticker import FormatStrFormatter, NullFormatter
 
-from . import data, gradcheck, nn, optim, plots
-from .train import NEVER, DivergenceWarning, fit
+from .. import data, gradcheck, nn, optim, plots
+from ..train import NEVER, DivergenceWarning, fit
 
 GRID = 48              # the plane is drawn as GRID x GRID pixels (decision and unit maps)
 MAX_LAYERS = 4         # hidden layers
