@@ -3,41 +3,23 @@
 The PDF tests need xelatex and pdftotext (`make tex`) and skip without them.
 """
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbformat.v4 import new_markdown_cell
 
 REPO = Path(__file__).resolve().parent.parent
 BUILD = REPO / "report" / "build.py"
 sys.path.insert(0, str(REPO / "report"))
 import build_merge  # noqa: E402
 import build_pdf  # noqa: E402
+from report_helpers import code, needs_tex, write_notebook  # noqa: E402
+
 CJK_NAME = "高宗霖"
 STUDENT_ID = "312551999"
-
-needs_tex = pytest.mark.skipif(
-    not (shutil.which("xelatex") and shutil.which("pdftotext")),
-    reason="xelatex or pdftotext missing: run `make tex` to install the report's Debian packages",
-)
-
-
-def code(source, *tags):
-    cell = new_code_cell(source)
-    if tags:
-        cell.metadata["tags"] = list(tags)
-    return cell
-
-
-def write_notebook(path, cells):
-    nb = new_notebook(cells=cells)
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
-    nbformat.write(nb, path)
 
 
 def parameters():
