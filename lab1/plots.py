@@ -711,6 +711,17 @@ def activation_functions(names=("sigmoid", "tanh", "relu", "leaky_relu", "identi
 # The network diagram, the training-epoch flowchart, and the summary figures of a study
 # (one dot per seed against a swept value, colours fixed per value across a study).
 
+def _drawing(height):
+    """A figure of the report's width whose one axes spans it, in inches, without axis lines:
+    the canvas of the diagrams (architecture, flowchart). Returns (fig, ax)."""
+    fig = LabFigure(figsize=(WIDTH, height))
+    ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
+    ax.set_xlim(0, WIDTH)
+    ax.set_ylim(0, height)
+    ax.set_axis_off()
+    return fig, ax
+
+
 def _layer_plan(model=None, sizes=None, activations=None, output=None):
     """(sizes, activation names per layer, biases per layer) of an MLP, read from model
     (a Sequential of Linear layers, each followed by its activation) or given directly:
@@ -792,11 +803,7 @@ def architecture(model=None, sizes=None, activations=None, output=None, title=No
     xs = np.linspace(margin, WIDTH - margin, columns)
     centre = foot + 0.2 + (tallest - 1) * pitch / 2       # y of the middle of the unit columns
     with style():
-        fig = LabFigure(figsize=(WIDTH, fig_h))
-        ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
-        ax.set_xlim(0, WIDTH)
-        ax.set_ylim(0, fig_h)
-        ax.set_axis_off()
+        fig, ax = _drawing(fig_h)
         positions, bias_at = [], []
         for layer, units in enumerate(drawn):
             ys = [centre - pitch / 2 + ((len(units) - 1) / 2 - i) * pitch for i in range(len(units))]
@@ -927,11 +934,7 @@ def training_flowchart(title=None, path=None, **fit_options):
     diamond_w = min(box_w / 2 + 0.06, pitch / 2 - 0.14)      # half width; arrows between
     row1, row2, row3 = fig_h - head - 0.62, 1.2, 0.25
     with style():
-        fig = LabFigure(figsize=(WIDTH, fig_h))
-        ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
-        ax.set_xlim(0, WIDTH)
-        ax.set_ylim(0, fig_h)
-        ax.set_axis_off()
+        fig, ax = _drawing(fig_h)
 
         def box(x, y, text, body=None, face="#E8F1FA", height=box_h, diamond=False):
             if diamond:
