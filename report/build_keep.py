@@ -3,7 +3,8 @@ MAX_ROWS rows (in Markdown cells and Markdown outputs), so a table that does not
 rest of a page starts on the next one with its caption (pandoc's ``Table:`` caption is in
 the longtable's head). Longer tables may break, repeating their header row.
 Code listings and printed text get the same treatment in the template (report/template/lab1);
-a heading right before printed text asks for room for both, so it is not left at a page foot.
+a heading right before printed text or a short table asks for room for both, so it is not left
+at a page foot.
 """
 from __future__ import annotations
 
@@ -52,6 +53,7 @@ def keep_tables_together(markdown: str) -> str:
 
 HEADING_END_RE = re.compile(r"(?:^|\n) {0,3}#{1,6}[ \t][^\n]*\s*$")
 MAX_KEPT_LINES = 45             # as the template's keep_lines
+LEADING_NEEDSPACE_RE = re.compile(r"\s*\\Needspace\{(\d+)\\baselineskip\}")
 
 
 def _text(value) -> str:
@@ -61,7 +63,8 @@ def _text(value) -> str:
 def apply(nb) -> None:
     """keep_tables_together on every Markdown cell and Markdown output of nb, in place; a
     Markdown piece that ends with a heading and is followed by printed text of at most
-    MAX_KEPT_LINES lines gets a \\Needspace for the heading and that text together."""
+    MAX_KEPT_LINES lines, or by a short table, gets a \\Needspace for the heading and what
+    follows together."""
     pieces = []                 # (container, key) of each Markdown piece or stream, in order
     for cell in nb.cells:
         if cell.cell_type == "markdown":
@@ -77,11 +80,18 @@ def apply(nb) -> None:
             else:
                 pieces.append((None, None))
     for (before, key), (after, after_key) in zip(pieces, pieces[1:]):
-        if key in ("source", "text/markdown") and after_key == "text":
-            text = before[key]
+        if key not in ("source", "text/markdown") or not HEADING_END_RE.search(before[key]):
+            continue
+        if after_key == "text":
             lines = _text(after["text"]).count("\n") + 1
-            if HEADING_END_RE.search(text) and lines <= MAX_KEPT_LINES:
-                start = text.rfind("\n#", 0, len(text.rstrip()))
-                start = 0 if start < 0 else start + 1
-                before[key] = (text[:start] + f"\\Needspace{{{lines + 6}\\baselineskip}}\n\n"
-                               + text[start:])
+            needed = lines + 6 if lines <= MAX_KEPT_LINES else None
+        elif after_key in ("source", "text/markdown"):
+            kept_table = LEADING_NEEDSPACE_RE.match(after[after_key])   # a short table comes first
+            needed = int(kept_table.group(1)) + 4 if kept_table else None
+        else:
+            needed = None
+        if needed:
+            text = before[key]
+            start = text.rfind("\n#", 0, len(text.rstrip()))
+            start = 0 if start < 0 else start + 1
+            before[key] = text[:start] + f"\\Needspace{{{needed}\\baselineskip}}\n\n" + text[start:]

@@ -275,3 +275,15 @@ def test_a_heading_before_printed_text_asks_for_room_for_both():
     keep_together.apply(nb)
     assert cell.outputs[0].data["text/markdown"] == "Intro.\n\n\\Needspace{27\\baselineskip}\n\n### XOR"
     assert later.outputs[0].data["text/markdown"] == "No heading here."
+
+
+def test_a_heading_before_a_short_table_asks_for_room_for_both():
+    table = new_code_cell("pass")
+    table.outputs = [new_output("display_data", data={"text/markdown": f"{TABLE}\n\nTable: caption\n"})]
+    prose = new_code_cell("pass")
+    prose.outputs = [new_output("display_data", data={"text/markdown": "Text, then a table.\n\n" + TABLE})]
+    nb = new_notebook(cells=[markdown_cell("## Details"), table, markdown_cell("## More"), prose])
+    keep_together.apply(nb)
+    table_room = keep_together.needspace_lines(3, True)
+    assert nb.cells[0].source == f"\\Needspace{{{table_room + 4}\\baselineskip}}\n\n## Details"
+    assert nb.cells[2].source == "## More"         # text comes first: the heading's own room is enough

@@ -8,7 +8,7 @@ Every sentence is computed from the runs' summaries; thresholds come from terms.
 import numpy as np
 
 from ..train import NEVER
-from .formatting import count, loss_text, mean_std, percent
+from .formatting import loss_text, mean_std, percent
 from .summaries import summarize, summary_table
 from .sweeps import seeds as seed_list
 from .sweeps import sweep
@@ -222,17 +222,6 @@ def oscillation_sentence(runs, keys, names, data, threshold=OSCILLATING):
         return ""
     return (f"Some chosen rates make the loss oscillate while it falls; the loss rose from one epoch to the next "
             f"in at least {percent(threshold, 0)} of the epochs {'; '.join(groups)}.")
-
-
-def protocol_counts(data):
-    """'the TA's 21 XOR points, and 100 linear points with 100 fresh points for validation'."""
-    parts = []
-    if "xor" in data:
-        parts.append(f"the TA's {len(data['xor'].x)} XOR points")
-    if "linear" in data:
-        parts.append(f"{len(data['linear'].x)} linear points with {count(len(data['linear'].x_val))} "
-                     "fresh points for validation")
-    return ", and ".join(parts)
 
 
 def first_epochs(history):

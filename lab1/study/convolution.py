@@ -39,34 +39,46 @@ def width_selection(split, epochs, widths=dg.MLP_WIDTHS_TRIED):
             for h in widths}
 
 
-def models_text(hidden, width_sentence, digits_epochs, digits_seeds, layers="its table"):
-    """The 'Models' paragraph: the training shared by the three models, the CNN's choice
-    (``layers``: where its layers are listed, e.g. 'Table @tbl:08_cnn'), the MLP with
-    ``hidden`` units (chosen by the rule width_sentence states)."""
+def models_text(hidden, digits_epochs, digits_seeds, layers="its table", choices="the appendix"):
+    """The main text's 'Models' paragraph: the training shared by the three models, the CNN
+    (``layers``: where its layers are listed, e.g. 'Table @tbl:08_cnn'), the MLP with ``hidden``
+    units and the MLP of the CNN's size, named as in the results table (short_labels);
+    ``choices`` is where model_choices_text is, e.g. 'Appendix @app:convolution'."""
+    training = dg.TRAINING
+    small_hidden = dg.matched_hidden(dg.build_cnn(0).num_parameters())
+    return rf"""
+**Models.** Three models, trained alike (`lab1/study/digits.py`): softmax cross-entropy on the logits,
+SGD with momentum {training["momentum"]:g} and lr {training["lr"]:g}, shuffled mini-batches of
+{training["batch_size"]}, {digits_epochs} epochs, {digits_seeds} {"seed" if digits_seeds == 1 else "seeds"} each.
+The **CNN** has the layers of {layers}; the **MLP-{hidden}** has one hidden layer of {hidden:,} ReLU units;
+the **MLP-{small_hidden}**, with {small_hidden} units, has about the CNN's parameter count. {choices} gives how each
+was chosen.
+"""
+
+
+def model_choices_text(hidden, width_sentence):
+    """How the digits models were chosen: the CNN from CNN_GRID, the MLP's width ``hidden`` by
+    the rule width_sentence states, the small MLP by parameter count (the appendix's paragraph)."""
     def grid_text(option):
         return "{" + ", ".join(f"{v:g}" for v in dg.CNN_GRID[option]) + "}"
 
     chosen_by = " or ".join(dg.CONV_INIT_NAMES[v] for v in dg.CNN_GRID["conv_init"])
     cnn_shape = dg.build_cnn(0)
     small_hidden = dg.matched_hidden(cnn_shape.num_parameters())
-    training = dg.TRAINING
     seeds = f"{dg.CNN_GRID_SEEDS[0]}–{dg.CNN_GRID_SEEDS[-1]}"
     k = dg.CNN["kernel_size"]
     return rf"""
-**Models.** All three are trained alike: softmax cross-entropy on the logits, SGD with momentum
-{training["momentum"]:g} and lr {training["lr"]:g}, shuffled mini-batches of {training["batch_size"]},
-{digits_epochs} epochs, {digits_seeds} {"seed" if digits_seeds == 1 else "seeds"} each (`lab1/study/digits.py`).
+**How the digits models were chosen.**
 
-* **CNN**: the layers of {layers}, convolution weights He-normal, output layer
-  Xavier-normal, zero biases; picked by mean validation accuracy (seeds {seeds}) from
-  {grid_text("channels")} channels, padding {grid_text("padding")}, lr {grid_text("lr")} and
-  convolution weights {chosen_by}. Each {k} × {k} filter is applied at every position and pooling
-  tolerates small shifts, so a CNN can learn a stroke detector once for the whole image, where an MLP,
-  whose inputs are {dg.IMAGE_SIZE ** 2} unrelated pixels, must learn it for every place.
-* **MLP**: the flattened {dg.IMAGE_SIZE ** 2} pixels, one hidden layer of {hidden:,} ReLU units and a
-  softmax output, Xavier-normal weights, zero biases, {dg.mlp_parameters(hidden):,} parameters: a
-  common baseline for image classification. {width_sentence}
-* **Small MLP**: the same with {small_hidden} hidden units, the width whose parameter count
+* **CNN**: convolution weights He-normal, output layer Xavier-normal, zero biases; picked by mean
+  validation accuracy (seeds {seeds}) from {grid_text("channels")} channels, padding {grid_text("padding")},
+  lr {grid_text("lr")} and convolution weights {chosen_by}. Each {k} × {k} filter is applied at every position
+  and pooling tolerates small shifts, so a CNN can learn a stroke detector once for the whole image, where an
+  MLP, whose inputs are {dg.IMAGE_SIZE ** 2} unrelated pixels, must learn it for every place.
+* **MLP-{hidden}**: the flattened {dg.IMAGE_SIZE ** 2} pixels, one hidden layer of {hidden:,} ReLU units and a
+  softmax output, Xavier-normal weights, zero biases, {dg.mlp_parameters(hidden):,} parameters: a common
+  baseline for image classification. {width_sentence}
+* **MLP-{small_hidden}**: the same with {small_hidden} hidden units, the width whose parameter count
   ({dg.mlp_parameters(small_hidden):,}) is closest to the CNN's ({cnn_shape.num_parameters():,}).
 """
 
