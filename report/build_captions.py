@@ -69,8 +69,10 @@ def number_captions(cells, numbers: dict, warnings: list) -> None:
                     kept.append(out)
                     continue
                 numbers[label] = str(number)
+                # the target inside the bold label: at the start of a line pandoc would set it
+                # as a paragraph of its own, an empty line (and a page break) above the caption
                 last_figure.setdefault("metadata", {})["lab1_figure_caption"] = (
-                    f"\\hypertarget{{{label}}}{{}}**Figure {number}.** {text}")
+                    f"**\\hypertarget{{{label}}}{{}}Figure {number}.** {text}")
                 last_figure = None
                 continue                 # the caption output itself is dropped
             numbers[label] = str(number)
@@ -133,7 +135,7 @@ def number_references(cells, numbers: dict) -> None:
             label, text = match.groups()
             numbers[label] = f"[{sum(k.startswith('ref:') for k in numbers) + 1}]"
             number = numbers[label].replace("[", "\\[").replace("]", "\\]")
-            lines += ["", f"\\hypertarget{{{label}}}{{}}{number} {text}", ""]
+            lines += ["", f"{number}\\hypertarget{{{label}}}{{}} {text}", ""]   # inline: see figures
         cell.source = "\n".join(lines)
 
 

@@ -77,7 +77,7 @@ def test_figures_and_tables_numbered_in_order_and_references_resolved():
                     "(Figure \\protect\\hyperlink{fig:a}{1} first), see ??.")
     first = nb.cells[1].outputs
     assert len(first) == 1                      # the caption output moved onto the figure
-    assert first[0].metadata["lab1_figure_caption"] == "\\hypertarget{fig:a}{}**Figure 1.** First."
+    assert first[0].metadata["lab1_figure_caption"] == "**\\hypertarget{fig:a}{}Figure 1.** First."
     table = nb.cells[2].outputs[0].data["text/markdown"]
     assert table.startswith(TABLE)
     assert table.rstrip().endswith("Table: \\protect\\hypertarget{tbl:t}{}**Table 1.** Accuracy per lr, "
@@ -140,7 +140,7 @@ def test_appendix_cells_move_after_the_main_text_in_notebook_order(tmp_path):
     assert numbers == {"app:log": "A", "app:preds": "B", "ref:ta": "[1]"}
     assert "Appendix \\protect\\hyperlink{app:log}{A}" in cells[1].source
     assert "\\protect\\hyperlink{ref:ta}{[1]}" in cells[1].source
-    assert "\\hypertarget{ref:ta}{}\\[1\\] The TA's slides." in cells[-1].source
+    assert "\\[1\\]\\hypertarget{ref:ta}{} The TA's slides." in cells[-1].source
 
 
 def test_no_tagged_cells_no_appendix(tmp_path):

@@ -27,7 +27,7 @@ from .analysis import best_linear_accuracy, collapse_linear, inactive_units, sig
 from .config import (DATASETS, Setting, check_bool, check_choice, check_float, check_int, check_list,
                      check_parameter_names, datasets_for, setting)
 from .formatting import count, loss_text, markdown_table, mean_std, percent, sci, value_text
-from .listings import architecture_rows, architecture_table, init_formula, source_listing
+from .listings import architecture_rows, architecture_table, init_formula, listings_markdown, source_listing
 from .summaries import summarize, summary_table
 from .sweeps import Dataset, Sweep, build, load_dataset, seeds, sweep, train
 
@@ -36,7 +36,7 @@ __all__ = [
     "DATASETS", "Setting", "check_bool", "check_choice", "check_float", "check_int", "check_list",
     "check_parameter_names", "datasets_for", "setting",
     "count", "loss_text", "markdown_table", "mean_std", "percent", "sci", "value_text",
-    "architecture_rows", "architecture_table", "init_formula", "source_listing",
+    "architecture_rows", "architecture_table", "init_formula", "listings_markdown", "source_listing",
     "summarize", "summary_table", "Dataset", "Sweep", "build", "load_dataset", "seeds",
     "sweep", "train",
 ]

@@ -6,6 +6,7 @@ import textwrap
 import numpy as np
 
 from .. import nn
+from .comparisons import keep_together
 from .config import check_choice
 from .formatting import markdown_table
 
@@ -101,4 +102,14 @@ def source_listing(obj, width=80, header=True):
             out.append(lines[i])
             i += 1
     return "\n".join(out)
+
+
+def listings_markdown(*objs):
+    """Markdown: one code block per object's source_listing, each asking the PDF for room for
+    all its lines first, so a listing of up to a page is never split across a page break."""
+    blocks = []
+    for obj in objs:
+        listing = source_listing(obj)
+        blocks.append(keep_together(listing.count("\n") + 3) + "```python\n" + listing + "\n```")
+    return "\n\n".join(blocks)
 
