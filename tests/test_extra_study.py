@@ -94,3 +94,55 @@ def test_dots_on_a_log_axis_without_any_value_still_draw():
     fig.canvas.draw()
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels(which="both") if t.get_text()]
     assert "100" in labels and not any("times" in t or "^" in t for t in labels)
+
+
+def _failed_history(final_losses, start=0.3, window_start=0.25, accuracy=0.5, epochs=10):
+    """A stacked History stand-in: every model's loss goes start -> window_start (epoch 7,
+    the last FLAT_WINDOW starts after it) -> its final_losses entry; no model reached 100%."""
+    m = len(final_losses)
+    loss = np.full((epochs, m), window_start)
+    loss[0], loss[-1] = start, final_losses
+    acc = np.where(np.isfinite(final_losses), accuracy, np.nan)
+    return SimpleNamespace(loss=loss, final_accuracies=acc, first_perfect_epoch=np.full(m, NEVER), epochs=epochs)
+
+
+def test_failed_runs_tell_flat_falling_rising_and_diverged_apart():
+    text = cmp.failed_runs(_failed_history([0.25, 0.1, 0.4, np.nan]), 20)
+    assert "1 run that never reached it, ending with 10 of 20 points wrong, has a flat loss" in text
+    assert "stuck in a local minimum" in text                     # flat, and below where it started
+    assert "has a loss still falling over the last 2 epochs ($0.250$ to $0.100$, 60.0% lower)" in text
+    assert "has a rising loss over the last 2 epochs ($0.250$ to $0.400$, 60.0% higher)" in text
+    assert text.endswith("1 run diverged")
+
+
+def test_a_flat_loss_above_its_start_is_not_called_stuck():
+    text = cmp.failed_runs(_failed_history([1e56], start=1.0, window_start=1e56), 21)
+    assert "has a flat loss" in text and "stuck" not in text
+
+
+def test_fastest_variants_that_tie_are_named_together():
+    def summary(median):
+        return dict(reached=5, models=5, perfect_at_end=5, epochs_to_perfect_median=median, epochs=100)
+
+    runs = {("xor", k): {"summary": summary(m), "lr": 1.0} for k, m in (("a", 21), ("b", 21), ("c", 40))}
+    names = {"a": "Adagrad", "b": "RMSprop", "c": "SGD"}
+    text = cmp.ranking_sentences(runs, ["a", "b", "c"], names, {"xor": None}, "xor", "optimizers")
+    assert "the fastest, tied, are Adagrad (lr 1) and RMSprop (lr 1), each after a median of 21 epochs" in text
+    assert "the slowest SGD, after a median of 40 epochs" in text
+
+
+@pytest.mark.parametrize("leaky, plain, expected", [
+    ((5, 3), (5, 5), "fewer runs than ReLU on Linear (runs reaching 100%, leaky against plain: XOR: 5 against 5"),
+    ((5, 5), (3, 5), "in more runs than ReLU on XOR (runs"),
+    ((5, 5), (5, 5), "here the leak does not change how many runs succeed"),
+])
+def test_leaky_sentence_follows_the_counts(leaky, plain, expected):
+    from lab1.study import activations
+
+    runs = {}
+    for d, l_count, p_count in zip(("xor", "linear"), leaky, plain):
+        runs[d, "leaky_relu"] = {"summary": {"reached": l_count}}
+        runs[d, "relu"] = {"summary": {"reached": p_count}}
+    text = activations.leaky_sentence(runs, ["xor", "linear"], 5)
+    assert expected in text
+    assert ("so it can come back." in text) == (expected.startswith("in more"))

@@ -46,11 +46,17 @@ def dead_sentence(runs, data, d, hidden_units):
 
 def leaky_sentence(runs, data, seeds):
     slope = leaky_slope()
-    better = [d for d in data if runs[d, "leaky_relu"]["summary"]["reached"] > runs[d, "relu"]["summary"]["reached"]]
-    counts = "; ".join(f"{TITLES[d]}: {runs[d, 'leaky_relu']['summary']['reached']} against "
-                       f"{runs[d, 'relu']['summary']['reached']} of {seeds}" for d in data)
+    reached = {d: (runs[d, "leaky_relu"]["summary"]["reached"], runs[d, "relu"]["summary"]["reached"]) for d in data}
+    better = [TITLES[d] for d in data if reached[d][0] > reached[d][1]]
+    worse = [TITLES[d] for d in data if reached[d][0] < reached[d][1]]
+    counts = "; ".join(f"{TITLES[d]}: {leaky} against {plain} of {seeds}" for d, (leaky, plain) in reached.items())
+    if worse:
+        return (f"Leaky ReLU reaches 100% in fewer runs than ReLU on {' and '.join(worse)}"
+                + (f" and in more on {' and '.join(better)}" if better else "")
+                + f" (runs reaching 100%, leaky against plain: {counts}): that a leaky unit with negative input "
+                f"still passes {slope:g} times the gradient, and so can come back, does not decide success here.")
     if better:
-        return (f"Leaky ReLU reaches 100% in more runs than ReLU on {' and '.join(TITLES[d] for d in better)} "
+        return (f"Leaky ReLU reaches 100% in more runs than ReLU on {' and '.join(better)} "
                 f"(runs reaching 100%, leaky against plain: {counts}): a leaky unit with negative input still "
                 f"passes {slope:g} times the gradient, so it can come back.")
     return (f"Runs reaching 100%, leaky ReLU against ReLU: {counts}; here the leak does not change how many "

@@ -9,6 +9,7 @@ import numpy as np
 
 from ..train import NEVER
 from .formatting import loss_text, mean_std, percent
+from .wording import capital, listing
 from .summaries import summarize, summary_table
 from .sweeps import seeds as seed_list
 from .sweeps import sweep
@@ -83,9 +84,10 @@ def run_word(k):
 
 
 def epochs_text(summary):
-    """'after a median of 184 epochs (5/5 runs)' or 'never within 500 epochs (0/5 runs)'."""
+    """'after a median of 184 epochs (5/5 runs)' or, for 'never reaches 100% ...', 'within 500
+    epochs (0/5 runs)'."""
     if summary["reached"] == 0:
-        return f"never within {summary['epochs']} epochs (0/{summary['models']} runs)"
+        return f"within {summary['epochs']} epochs (0/{summary['models']} runs)"
     return (f"after a median of {summary['epochs_to_perfect_median']:.0f} epochs "
             f"({summary['reached']}/{summary['models']} runs)")
 
@@ -98,22 +100,26 @@ def ranking_sentences(runs, keys, names, data, d, what):
     every = "all" if len(always) == len(keys) else f"{len(always)} of the"
     out = []
     if always:
-        fastest = min(always, key=lambda k: s[k]["epochs_to_perfect_median"])
-        slowest = max(always, key=lambda k: s[k]["epochs_to_perfect_median"])
+        median = {k: s[k]["epochs_to_perfect_median"] for k in always}
+        fastest = [k for k in always if median[k] == min(median.values())]     # ties named together
+        slowest = [k for k in always if median[k] == max(median.values())]
+        named = listing(f"{names[k]} (lr {lr_text(runs[d, k]['lr'])})" for k in fastest)
         out.append(f"On {TITLES[d]}, with {every} {len(keys)} {what} every run reaches 100% training accuracy "
-                   f"at some epoch; the fastest is {names[fastest]} (lr {lr_text(runs[d, fastest]['lr'])}), "
-                   f"{epochs_text(s[fastest])}")
-        if slowest != fastest:
-            out[-1] += f", the slowest {names[slowest]}, {epochs_text(s[slowest])}"
+                   f"at some epoch; " + (f"the fastest is {named}, " if len(fastest) == 1
+                                        else f"the fastest, tied, are {named}, each ")
+                   + epochs_text(s[fastest[0]]))
+        if len(fastest) < len(always):
+            out[-1] += f", the slowest {listing(names[k] for k in slowest)}, {epochs_text(s[slowest[0]])}"
         out[-1] += "."
     else:
         out.append(f"On {TITLES[d]}, with none of the {len(keys)} {what} does every run reach 100% training accuracy.")
     out.append(lost_sentence(s, keys, names))
     for k in keys:
         if k not in always:
-            out.append(f"{names[k]} (lr {lr_text(runs[d, k]['lr'])}) ends at "
-                       f"{mean_std(s[k]['final_accuracy_mean'], s[k]['final_accuracy_std'])} and reaches 100% "
-                       f"{epochs_text(s[k])}; {failed_runs(runs[d, k]['history'], len(data[d].y))}.")
+            reach = ("never reaches 100% " if s[k]["reached"] == 0 else "reaches 100% ") + epochs_text(s[k])
+            out.append(capital(f"{names[k]} (lr {lr_text(runs[d, k]['lr'])}) ends at "
+                               f"{mean_std(s[k]['final_accuracy_mean'], s[k]['final_accuracy_std'])} and {reach}; "
+                               f"{failed_runs(runs[d, k]['history'], len(data[d].y))}."))
     return " ".join(t for t in out if t)
 
 
@@ -151,34 +157,38 @@ def lost_explanation(runs, keys, again=False):
 
 def failed_runs(history, n_points):
     """What the runs that never reached 100% do over the last FLAT_WINDOW of the epochs: flat (the
-    loss fell by less than FLAT, relatively) or still falling, and how many of the n_points they miss."""
+    loss changed by less than FLAT, relatively), still falling or rising, and how many of the
+    n_points they miss. A flat loss is called stuck only below where it started."""
     span = max(1, int(round(FLAT_WINDOW * history.epochs)))
     loss, acc = history.loss, history.final_accuracies
-    groups = {"diverged": [], "flat": [], "falling": []}
+    groups = {"flat": [], "falling": [], "rising": []}
+    diverged = 0
     for m in np.flatnonzero(~(acc == 1) & (history.first_perfect_epoch == NEVER)):
         before, after = loss[-span - 1, m], loss[-1, m]
-        wrong = int(round((1 - acc[m]) * n_points))
-        if not np.isfinite(after):
-            groups["diverged"].append(m)
-        else:
-            drop = (before - after) / before
-            groups["flat" if drop < FLAT else "falling"].append((wrong, before, after, drop))
+        if not (np.isfinite(after) and np.isfinite(acc[m])):
+            diverged += 1
+            continue
+        change = (after - before) / before
+        key = "flat" if abs(change) < FLAT else "falling" if change < 0 else "rising"
+        groups[key].append((int(round((1 - acc[m]) * n_points)), before, after, change, after < loss[0, m]))
     parts = []
-    for key, verb in (("flat", "a flat loss"), ("falling", "a loss still falling")):
+    for key, verb in (("flat", "a flat loss"), ("falling", "a loss still falling"), ("rising", "a rising loss")):
         if groups[key]:
             counts = [g[0] for g in groups[key]]
             same = len(set(counts)) == 1
             wrong = (str(counts[0]) if same
                      else ", ".join(map(str, counts[:-1])) + f" and {counts[-1]}")
-            change = "; ".join(f"{loss_text(b)} to {loss_text(a)}, {percent(max(drop, 0.0))} lower"
-                               for _, b, a, drop in groups[key])
+            changes = "; ".join(f"{loss_text(b)} to {loss_text(a)}, {percent(abs(c))} {'higher' if c > 0 else 'lower'}"
+                                for _, b, a, c, _ in groups[key])
             plural = len(groups[key]) > 1
+            stuck = key == "flat" and all(g[4] for g in groups[key])   # settled below its start
             parts.append(f"{run_word(len(groups[key]))} that never reached it, "
                          f"{'each ' if same and len(counts) > 1 else ''}ending with {wrong} of {n_points} "
-                         f"points wrong, {'have' if plural else 'has'} {verb} over the last {span} epochs ({change})"
-                         + (", stuck in a local minimum or on a wide plateau" if key == "flat" else ""))
-    if groups["diverged"]:
-        parts.append(f"{run_word(len(groups['diverged']))} diverged")
+                         f"points wrong, {'have' if plural else 'has'} {verb} over the last {span} "
+                         f"{'epoch' if span == 1 else 'epochs'} ({changes})"
+                         + (", stuck in a local minimum or on a wide plateau" if stuck else ""))
+    if diverged:
+        parts.append(f"{run_word(diverged)} diverged")
     return "; ".join(parts) if parts else "every run that ends below 100% had reached it at some epoch"
 
 
@@ -186,10 +196,10 @@ def flat_rule(epochs, again=False):
     """The rule behind 'flat' and 'falling', as the text states it."""
     span = max(1, int(round(FLAT_WINDOW * epochs)))
     if again:
-        return (f"Flat and falling are as above (less or more than {percent(FLAT, 0)} lower over the "
-                f"last {span} epochs). ")
-    return (f"A loss counts as flat when it fell by less than {percent(FLAT, 0)} over the last {span} epochs, "
-            "and as still falling otherwise. ")
+        return (f"Flat, falling and rising are as above (a change of less or more than {percent(FLAT, 0)} "
+                f"over the last {span} {'epoch' if span == 1 else 'epochs'}). ")
+    return (f"A loss counts as flat when it changed by less than {percent(FLAT, 0)} over the last {span} "
+            f"{'epoch' if span == 1 else 'epochs'}, and as still falling or rising otherwise. ")
 
 
 def edge_sentence(runs, keys, grids, names, data):
