@@ -17,6 +17,7 @@ One module per concern, each small enough to read at once:
     listings.py     source listings, architecture tables, initializer formulas
     comparisons.py  variants at their own best learning rate (Extra: optimizers, activations)
     optimizers.py, activations.py, convolution.py, digits.py   the Extra section's studies
+    figures.py      the studies' figures (sweeps, learning-rate selection, digits), in lab1.plots' style
     results.py      results as data (JSON schema), written by every notebook
     batch.py        python -m lab1 batch / collect: grids of papermill runs, results.csv
 
