@@ -10,7 +10,7 @@ from matplotlib.colors import to_hex  # noqa: E402
 
 from lab1 import data, nn, optim, plots  # noqa: E402
 from lab1.study import comparisons as cmp  # noqa: E402
-from lab1.study import conv_report  # noqa: E402
+from lab1.study import conv_report, figures  # noqa: E402
 from lab1.train import NEVER, fit  # noqa: E402
 
 
@@ -64,13 +64,13 @@ def test_comparison_figures_use_the_study_colours(stacked):
     colors = {"sgd": "#123456", "adam": "#abcdef"}
     names = {"sgd": "SGD", "adam": "Adam"}
     runs = {"xor": {"sgd": stacked, "adam": stacked}}
-    fig = plots.seed_band_losses(runs, None, names, {"xor": "XOR"}, colors=colors)
+    fig = figures.seed_band_losses(runs, None, names, {"xor": "XOR"}, colors=colors)
     assert {"#123456", "#abcdef"} <= _line_colors(fig)
     means = {("xor", k): {0.1: 0.2, 1.0: 0.1} for k in names}
-    fig = plots.lr_selection(means, {("xor", k): 1.0 for k in names}, {k: (0.1, 1.0) for k in names}, names,
+    fig = figures.lr_selection(means, {("xor", k): 1.0 for k in names}, {k: (0.1, 1.0) for k in names}, names,
                              {"xor": "XOR"}, None, colors=colors)
     assert {"#123456", "#abcdef"} <= _line_colors(fig)
-    fig = plots.activation_curves(["tanh", "relu"], colors={"tanh": "#123456", "relu": "#abcdef"})
+    fig = figures.activation_curves(["tanh", "relu"], colors={"tanh": "#123456", "relu": "#abcdef"})
     assert [to_hex(line.get_color()) for line in fig.axes[0].get_lines()[-2:]] == ["#123456"] * 2
     assert [to_hex(line.get_color()) for line in fig.axes[1].get_lines()[-2:]] == ["#abcdef"] * 2
 
@@ -86,10 +86,10 @@ def test_learning_curves_accuracy_axis_spans_the_late_epochs(stacked):
 
 
 def test_dots_on_a_log_axis_without_any_value_still_draw():
-    fig = plots.dots_by_value({"xor": {"SGD": [np.nan, np.nan]}}, "optimizer", "first epoch at 100%", log_y=True,
+    fig = figures.dots_by_value({"xor": {"SGD": [np.nan, np.nan]}}, "optimizer", "first epoch at 100%", log_y=True,
                               unreached="never 100%")
     assert fig.axes[0].get_yscale() == "linear"
-    fig = plots.dots_by_value({"xor": {"SGD": [30.0, 300.0]}}, "optimizer", "first epoch at 100%", log_y=True)
+    fig = figures.dots_by_value({"xor": {"SGD": [30.0, 300.0]}}, "optimizer", "first epoch at 100%", log_y=True)
     assert fig.axes[0].get_yscale() == "log"
     fig.canvas.draw()
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels(which="both") if t.get_text()]

@@ -1,4 +1,5 @@
-"""The report's diagram, flowchart and summary figures (lab1.plots), checked on their artists."""
+"""The report's diagram, flowchart and summary figures (lab1.plots, lab1.study.figures), checked
+on their artists."""
 import numpy as np
 import pytest
 
@@ -6,6 +7,7 @@ matplotlib = pytest.importorskip("matplotlib")
 from matplotlib.patches import Circle, FancyBboxPatch, Polygon  # noqa: E402
 
 from lab1 import nn, optim, plots  # noqa: E402
+from lab1.study import figures  # noqa: E402
 
 
 def texts(fig):
@@ -113,25 +115,25 @@ def test_flowchart_rejects_unknown_options():
 
 
 def test_sweep_colors_one_colour_per_value_in_any_figure():
-    colors = plots.sweep_colors([10, 0.1, 1, 100, 1])
+    colors = figures.sweep_colors([10, 0.1, 1, 100, 1])
     assert list(colors) == [0.1, 1, 10, 100]   # ordered by size, duplicates once
     assert len(set(colors.values())) == 4
-    assert plots.sweep_colors([1, 100, 10, 0.1]) == colors     # order of the call does not matter
+    assert figures.sweep_colors([1, 100, 10, 0.1]) == colors     # order of the call does not matter
     assert colors[1.0] == colors[1] and colors[np.float64(10.0)] == colors[10]
-    names = plots.sweep_colors(["sgd", "adam"])
+    names = figures.sweep_colors(["sgd", "adam"])
     assert list(names) == ["sgd", "adam"] and len(set(names.values())) == 2
-    assert plots.sweep_colors([1, 2], palette=["red", "blue"]) == {1: "red", 2: "blue"}
+    assert figures.sweep_colors([1, 2], palette=["red", "blue"]) == {1: "red", 2: "blue"}
     with pytest.raises(ValueError, match="palette has 1 colours for 2 values"):
-        plots.sweep_colors([1, 2], palette=["red"])
+        figures.sweep_colors([1, 2], palette=["red"])
     with pytest.raises(ValueError, match="no values"):
-        plots.sweep_colors([])
+        figures.sweep_colors([])
 
 
 def test_dots_by_value_one_dot_per_seed_shared_scale_and_medians():
     results = {"xor": {0.1: [100, 200, np.nan], 1.0: [50, 60, 70]},
                "linear": {0.1: [10, 20, 30], 1.0: [5, 6, 7], 10.0: [1, 2, 3]}}
-    colors = plots.sweep_colors([0.1, 1.0, 10.0, 100.0])
-    fig = plots.dots_by_value(results, "learning rate", "epochs to 100%", colors=colors,
+    colors = figures.sweep_colors([0.1, 1.0, 10.0, 100.0])
+    fig = figures.dots_by_value(results, "learning rate", "epochs to 100%", colors=colors,
                               unreached="never 100%")
     xor_ax, linear_ax = fig.axes
     assert xor_ax.get_title() == "XOR" and linear_ax.get_title() == "Linear"
@@ -150,18 +152,18 @@ def test_dots_by_value_one_dot_per_seed_shared_scale_and_medians():
 
 
 def test_dots_by_value_without_unreached_counts_in_title():
-    fig = plots.dots_by_value({"xor": {1: [1.0, np.nan]}}, "x", "y")
+    fig = figures.dots_by_value({"xor": {1: [1.0, np.nan]}}, "x", "y")
     assert fig.axes[0].get_title() == "XOR (1 without a value)"
     with pytest.raises(ValueError, match="no colour for"):
-        plots.dots_by_value({"xor": {1: [1.0]}}, "x", "y", colors={2: "red"})
+        figures.dots_by_value({"xor": {1: [1.0]}}, "x", "y", colors={2: "red"})
     with pytest.raises(ValueError, match="no data sets"):
-        plots.dots_by_value({}, "x", "y")
+        figures.dots_by_value({}, "x", "y")
 
 
 @pytest.mark.parametrize("make", [
     lambda: plots.architecture(sizes=[2, 4, 4, 1]),
     lambda: plots.training_flowchart(epochs=100, stop_when_perfect=True),
-    lambda: plots.dots_by_value({"xor": {1: [1, 2]}, "linear": {1: [3, 4]}}, "x", "y"),
+    lambda: figures.dots_by_value({"xor": {1: [1, 2]}, "linear": {1: [3, 4]}}, "x", "y"),
 ])
 def test_report_figures_fit_the_text_width_and_save_deterministically(make, tmp_path):
     fig = make()
@@ -180,7 +182,7 @@ def test_learning_curves_take_the_study_colours():
     for lr in (0.5, 10.0):
         model = nn.mlp([2, 3, 1], rng=0)
         runs[lr] = fit(model, x, y, optimizer=optim.SGD(model.parameters(), lr=lr), epochs=5)
-    colors = plots.sweep_colors([0.1, 0.5, 10.0])
+    colors = figures.sweep_colors([0.1, 0.5, 10.0])
     fig = plots.learning_curves(runs, colors=colors)
     drawn = [matplotlib.colors.to_hex(line.get_color()) for line in fig.axes[0].lines]
     assert drawn == [colors[0.5], colors[10.0]]
@@ -193,7 +195,7 @@ def test_comparisons_one_row_two_panels_per_data_set():
     x_xor, y_xor = data.generate_XOR_easy()
     wrong = y_lin.copy()
     wrong[:3] = 1 - wrong[:3]
-    fig = plots.comparisons({"XOR": (x_xor, y_xor, y_xor), "Linear": (x_lin, y_lin, wrong)})
+    fig = figures.comparisons({"XOR": (x_xor, y_xor, y_xor), "Linear": (x_lin, y_lin, wrong)})
     assert fig.get_figwidth() == pytest.approx(plots.WIDTH)
     titles = [ax.get_title() for ax in fig.axes]
     assert titles == ["XOR\nground truth", "XOR\nprediction (0 wrong)", "Linear\nground truth",
@@ -202,4 +204,4 @@ def test_comparisons_one_row_two_panels_per_data_set():
     assert len(rings) == 1 and len(rings[0].get_offsets()) == 3
     assert [h.get_label() for h in fig.legends[0].legend_handles] == ["label 0", "label 1", "misclassified"]
     with pytest.raises(ValueError, match="samples"):
-        plots.comparisons({"bad": (x_xor, y_xor[:5], y_xor)})
+        figures.comparisons({"bad": (x_xor, y_xor[:5], y_xor)})

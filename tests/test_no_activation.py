@@ -5,8 +5,8 @@ import warnings
 import numpy as np
 import pytest
 
-from lab1 import nn, plots
-from lab1.study import analysis, config, sweeps
+from lab1 import nn
+from lab1.study import analysis, config, figures, sweeps
 from lab1.study import no_activation as na
 from lab1.study.comparisons import choose_lr
 
@@ -122,8 +122,8 @@ def test_accuracy_by_variant_draws_every_seed_the_bound_and_the_diverged():
                       "reference": {1.0: [1.0, 1.0, 1.0]}},
               "linear": {"identity hidden": {0.1: [1.0, 0.99, 1.0], 1.0: [1.0, 1.0, 1.0]},
                          "reference": {1.0: [1.0, 1.0, 1.0]}}}
-    colors = plots.sweep_colors([0.1, 1.0])
-    fig = plots.accuracy_by_variant(panels, {"xor": 16 / 21, "linear": 1.0}, colors=colors)
+    colors = figures.sweep_colors([0.1, 1.0])
+    fig = figures.accuracy_by_variant(panels, {"xor": 16 / 21, "linear": 1.0}, colors=colors)
     xor, linear = fig.axes[:2]
     filled = [c for c in xor.collections if len(c.get_facecolors()) and c.get_facecolors()[0][3] > 0]
     points = np.concatenate([c.get_offsets() for c in filled])
@@ -133,4 +133,4 @@ def test_accuracy_by_variant_draws_every_seed_the_bound_and_the_diverged():
     assert any(t.get_text() == "2" for t in xor.texts)               # the diverged count
     assert xor.get_ylim() == linear.get_ylim()
     with pytest.raises(ValueError, match="bounds has no value"):
-        plots.accuracy_by_variant(panels, {"xor": 0.7})
+        figures.accuracy_by_variant(panels, {"xor": 0.7})

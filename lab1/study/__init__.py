@@ -9,14 +9,17 @@ One module per concern, each small enough to read at once:
     summaries.py    statistics over the seeds and the summary table
     formatting.py   numbers and pipe tables as the report writes them
     terms.py        thresholds behind words such as "oscillates", "saturated", "flat"
-    claims.py       finding sentences with their conditions: reach, rankings, trends, divergence,
-                    comparisons beyond the seed spread (claims_sections.py: Sections 2 and 4;
+    claims.py       finding sentences with their conditions, gathered from claims_general.py
+                    (reach, rankings, trends, divergence, comparisons beyond the seed spread),
+                    claims_no_activation.py (Sections 4.C-4.D) and claims_extra.py (Section 5);
+                    claims_sections.py: Sections 2 and 4; claims_results.py: Sections 1-3;
                     wording.py: grammar from the numbers, the tie rule; finals.py: the per-seed
-                    results they read)
+                    results they read
     analysis.py     best straight line, collapse of a linear network, saturation, dead units
     listings.py     source listings, architecture tables, initializer formulas
     comparisons.py  variants at their own best learning rate (Extra: optimizers, activations)
     optimizers.py, activations.py, convolution.py, digits.py   the Extra section's studies
+    figures.py      the studies' figures (sweeps, learning-rate selection, digits), in lab1.plots' style
     results.py      results as data (JSON schema), written by every notebook
     batch.py        python -m lab1 batch / collect: grids of papermill runs, results.csv
 

@@ -2,25 +2,17 @@
 when the numbers of the same run make it true (tests/test_claims_results.py).
 
 Each claim takes plain numbers and returns a sentence (or None when there is nothing
-true to say); grammar follows the numbers.
+true to say); grammar follows the numbers (lab1/study/wording.py).
 """
 import numpy as np
 
 from .formatting import loss_text, sci
+from .terms import FOLLOWS_DIAGONAL, GENERALIZATION_GAP, GENERALIZES
+from .wording import cite, listing, noun, ordinal, verb
 
 REQUIRED = 0.9          # the demo's required accuracy
 NAMES = {"xor": "XOR", "linear": "linear"}
 POINTS = {"xor": "XOR points", "linear": "linear test points"}
-
-
-def plural(n, word, many=None):
-    """'1 seed', '2 seeds' (many: the plural when it is not word + 's')."""
-    return f"{n:,} {word if n == 1 else (many or word + 's')}"
-
-
-def _and(parts):
-    parts = list(parts)
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def correct_phrase(wrong, n, points):
@@ -41,8 +33,8 @@ def results_preview(scores, setting_words, where=None):
         return None
     parts = [correct_phrase(w, n, POINTS.get(k, f"{k} points")) for k, (w, n) in scores.items()]
     networks = "one network per data set" if len(scores) > 1 else "one network"
-    cite = f" ({where})" if where else ""
-    text = f"With {setting_words}, {networks} classifies {_and(parts)} correctly{cite}."
+    text = f"With {setting_words}, {networks} classifies {listing(parts)} correctly."
+    text = cite(text, where) if where else text
     return text + " " + requirement({k: (n - w) / n for k, (w, n) in scores.items()})
 
 
@@ -60,9 +52,9 @@ def requirement(accuracy_by_dataset, required=REQUIRED):
         return f"{'Both are' if len(above) == 2 else 'All are'} at or above the {level} the demo requires."
     if not above:
         return f"{'Neither reaches' if len(below) == 2 else 'None reaches'} the {level} the demo requires."
-    return (f"The {_and(NAMES.get(k, k) for k in below)} "
+    return (f"The {listing(NAMES.get(k, k) for k in below)} "
             f"{'network is' if len(below) == 1 else 'networks are'} below the {level} the demo "
-            f"requires, the {_and(NAMES.get(k, k) for k in above)} "
+            f"requires, the {listing(NAMES.get(k, k) for k in above)} "
             f"{'one' if len(above) == 1 else 'ones'} at or above it.")
 
 
@@ -77,7 +69,7 @@ def seed_rank(seed, first_by_seed):
         return None
     if seed not in reached:
         return (f"Seed {seed} never reaches 100% training accuracy; "
-                + (f"{plural(len(reached), 'other seed')} of {total} {'does' if len(reached) == 1 else 'do'}."
+                + (f"{noun(len(reached), 'other seed')} of {total} {verb(len(reached), 'do', 'does')}."
                    if reached else f"none of the {total} seeds does."))
     epoch = reached[seed]
     faster = sum(e < epoch for e in reached.values())
@@ -85,31 +77,22 @@ def seed_rank(seed, first_by_seed):
     median = float(np.median(list(reached.values())))
     n = len(reached)
     if n == 1:
-        return f"Seed {seed} first reaches 100% at epoch {epoch:,}, the only one of {plural(total, 'seed')} that does."
+        return f"Seed {seed} first reaches 100% at epoch {epoch:,}, the only one of {noun(total, 'seed')} that does."
     if ties == n - 1:
         place = "as every other seed that gets there does"
     else:
         rank = faster + 1
-        place = (f"{'the' if rank == 1 else _ordinal(rank)} fastest of the {n} seeds that get there"
-                 + (f" (tied with {plural(ties, 'other')})" if ties else ""))
+        place = (f"{'the' if rank == 1 else ordinal(rank)} fastest of the {n} seeds that get there"
+                 + (f" (tied with {noun(ties, 'other')})" if ties else ""))
     ratio = epoch / median
     relation = ("at their median" if epoch == median else
                 f"{ratio:.1f} times their median ({median:,.0f})" if ratio >= 1.05 or ratio <= 0.95
                 else f"close to their median ({median:,.0f})")
     lost = total - n
-    tail = f"; {plural(lost, 'seed')} of {total} never {'gets' if lost == 1 else 'get'} there" if lost else ""
+    tail = f"; {noun(lost, 'seed')} of {total} never {verb(lost, 'get')} there" if lost else ""
     if ties == n - 1:
         return f"Seed {seed} first reaches 100% at epoch {epoch:,}, {place}{tail}."
     return f"Seed {seed} first reaches 100% at epoch {epoch:,}, {place}, {relation}{tail}."
-
-
-def _ordinal(n):
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
-def _loss(value):
-    return loss_text(value)
 
 
 def loss_change(initial, final, epochs, below=None, below_epoch=None, diverged_epoch=None):
@@ -119,18 +102,18 @@ def loss_change(initial, final, epochs, below=None, below_epoch=None, diverged_e
     after 5,000 epochs; it drops below 0.01 at epoch 2,140.'"""
     if diverged_epoch is not None:
         return f"Training diverges at epoch {diverged_epoch:,}: the loss becomes infinite or nan."
-    start = f"{_loss(initial)} at the initial weights"
-    after = f"after {plural(epochs, 'epoch')}"
+    start = f"{loss_text(initial)} at the initial weights"
+    after = f"after {noun(epochs, 'epoch')}"
     if not np.isfinite(final):
         return None
     if final < initial:
-        text = f"The loss falls from {start} to {_loss(final)} {after}"
+        text = f"The loss falls from {start} to {loss_text(final)} {after}"
         if below is not None and below_epoch is not None:
             text += f"; it drops below {below:g} at epoch {below_epoch:,}"
         return text + "."
     if final == initial:
-        return f"The loss stays at {_loss(final)} from the initial weights to the end, {after}."
-    return f"The loss does not fall: {start}, {_loss(final)} {after}."
+        return f"The loss stays at {loss_text(final)} from the initial weights to the end, {after}."
+    return f"The loss does not fall: {start}, {loss_text(final)} {after}."
 
 
 def plateau(leaves_at, epochs, level, constant_loss, final_loss=None, share=0.1):
@@ -144,7 +127,7 @@ def plateau(leaves_at, epochs, level, constant_loss, final_loss=None, share=0.1)
             return None
         return (f"It never gets below {level:g} and ends near {constant_loss:g}, the loss of a network "
                 f"that outputs 0.5 for every point: training does not leave this plateau in "
-                f"{plural(epochs, 'epoch')}.")
+                f"{noun(epochs, 'epoch')}.")
     if leaves_at <= share * epochs:
         return None
     return (f"It stays above {level:g} until epoch {leaves_at:,} (a network that outputs 0.5 for "
@@ -156,16 +139,12 @@ def first_perfect(first_epoch, final_accuracy, epochs):
     """'Training accuracy first reaches 100% at epoch 812.' / '... never reaches 100% in 500
     epochs; it ends at 52.4%.' (and whether the trained model is still at 100%)."""
     if first_epoch is None:
-        return (f"Training accuracy never reaches 100% in {plural(epochs, 'epoch')}; the trained "
+        return (f"Training accuracy never reaches 100% in {noun(epochs, 'epoch')}; the trained "
                 f"network scores {final_accuracy:.1%}.")
     text = f"Training accuracy first reaches 100% at epoch {first_epoch:,}"
     if final_accuracy < 1.0:
         return text + f", but the trained network scores {final_accuracy:.1%}."
     return text + "."
-
-
-GENERALIZES = 0.9        # validation accuracy needed to say "generalizes"
-GENERALIZATION_GAP = 0.05
 
 
 def generalization(train_accuracy, val_accuracy):
@@ -180,9 +159,6 @@ def generalization(train_accuracy, val_accuracy):
     if val_accuracy >= GENERALIZES:
         return text + f", {train_accuracy - val_accuracy:.1%} below its training accuracy: it fits the training points better than new ones."
     return text + f" (training {train_accuracy:.1%}): it has not learned a boundary that holds for new points."
-
-
-FOLLOWS_DIAGONAL = 0.95
 
 
 def diagonal(test_accuracy, nearest_distance, nearest_correct):
@@ -219,7 +195,7 @@ def near_boundary(distances_wrong, median_distance, wrong, n, points="test point
     which = ("The misclassified" if wrong == 1 else "Both misclassified" if wrong == 2
              else f"All {wrong:,} misclassified")
     where = (f"{which} {points[:-1] if wrong == 1 else points} "
-             f"{'lies' if wrong == 1 else 'lie'} within {farthest:.4f} of the true boundary $x_1 = x_2$ "
+             f"{verb(wrong, 'lie')} within {farthest:.4f} of the true boundary $x_1 = x_2$ "
              f"(the median test point is {median_distance:.3f} away)")
     if farthest <= 0.1 * median_distance:
         return where + ": the errors are points next to the boundary, not a wrong shape."
@@ -232,7 +208,7 @@ def stacked_same(gap, models, epochs, tolerance=1e-12):
     the largest difference is within tolerance (rounding); else how far they part."""
     if gap <= tolerance:
         size = "exactly 0" if gap == 0 else sci(gap)
-        return (f"follow the same loss curves over {plural(epochs, 'epoch')} as the {models} trained "
+        return (f"follow the same loss curves over {noun(epochs, 'epoch')} as the {models} trained "
                 f"separately: the largest difference is {size}")
     return (f"do not follow the loss curves of the {models} trained separately: over "
-            f"{plural(epochs, 'epoch')} they differ by up to {sci(gap)}")
+            f"{noun(epochs, 'epoch')} they differ by up to {sci(gap)}")

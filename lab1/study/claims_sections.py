@@ -9,7 +9,7 @@ beats_lines. Each returns its sentence only when its condition holds, or the tru
 import numpy as np
 
 from .formatting import count, loss_text, percent
-from .claims import compare, spread_order, spread_text
+from .claims_general import compare, spread_order, spread_text
 from .terms import (FOLLOWS_DIAGONAL, GENERALIZATION_GAP, GENERALIZES, LONG_PLATEAU, OSCILLATING,
                     SATURATED, STUCK_ROSE, STUCK_SATURATED)
 from .wording import DATASET_NAMES, capital, every, listing, noun, ordinal, values_text, verb

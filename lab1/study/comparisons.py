@@ -236,7 +236,7 @@ def oscillation_sentence(runs, keys, names, data, threshold=OSCILLATING):
 
 def first_epochs(history):
     """(M,) first epoch at 100% training accuracy of each model, nan for a model that never
-    got there (for plots.dots_by_value)."""
+    got there (for figures.dots_by_value)."""
     first = np.atleast_1d(np.asarray(history.first_perfect_epoch, dtype=np.float64))
     return np.where(first > 0, first, np.nan)
 

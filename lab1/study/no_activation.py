@@ -12,7 +12,7 @@ of learning rates and asks which straight line each one ends on:
 4.D compares choices of the setup (initializers, losses) each at its own learning rate,
 chosen from a grid by comparisons.choose_lr, so that a weight scale is not mistaken for a
 step size: ``tuned_options(data, "init", inits, grid, seeds, epochs, setting)``.
-NumPy and the standard library only (figures are in lab1.plots).
+NumPy and the standard library only (figures are in lab1.study.figures).
 """
 from dataclasses import dataclass
 

@@ -6,7 +6,7 @@ replaces each reference by its number (report/build_captions.py). The caption's 
 and text travel in the output's metadata (``lab1_caption``), so the build never parses
 the Jupyter text.
 
-    figure(plots.dots_by_value(...), "Epochs to 100% against the learning rate.", "fig:lr-summary")
+    figure(figures.dots_by_value(...), "Epochs to 100% against the learning rate.", "fig:lr-summary")
     table(markdown_table, "Final accuracy per learning rate.", "tbl:lr")
     Markdown(f"... as {ref('fig:lr-summary')} shows")   # "Figure @fig:lr-summary"
 
