@@ -310,6 +310,17 @@ def test_oscillation_uses_one_threshold():
         "At lr = 10 and 20 the loss rose in at least 30% of the epochs: it oscillates.")
     assert s.oscillation({1.0: 0.0}, "lr").startswith("At lr = 1 the loss rose in fewer than")
     assert s.oscillation({1.0: None}, "lr") is None
+
+
+def test_oscillation_of_a_loss_that_rarely_rose_but_ends_higher():
+    rose = {1.0: 0.0, 50.0: 0.4, 100.0: 0.02}
+    losses = {1.0: (0.33, 0.01), 50.0: (0.33, 0.27), 100.0: (0.331, 0.476)}
+    text = s.oscillation(rose, "lr", "learning rate", losses)
+    assert text == ("At lr = 50 the loss rose in at least 30% of the epochs: it oscillates. At lr = 1 the loss "
+                    "rose in fewer than 30% of the epochs: it mostly descends or stays flat. At lr = 100 the "
+                    "loss rose in fewer than 30% of the epochs, yet it ends higher than it started ($0.331$ to "
+                    "$0.476$): a few jumps up that it never recovers from.")
+    assert "ends higher" not in s.oscillation(rose, "lr", "learning rate")     # without the losses: as before
     assert s.OSCILLATING == terms.OSCILLATING == 0.3     # one definition, every notebook
 
 

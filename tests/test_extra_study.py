@@ -75,6 +75,15 @@ def test_comparison_figures_use_the_study_colours(stacked):
     assert [to_hex(line.get_color()) for line in fig.axes[1].get_lines()[-2:]] == ["#abcdef"] * 2
 
 
+def test_lr_selection_panels_share_one_loss_scale():
+    names = {"sgd": "SGD"}
+    means = {("xor", "sgd"): {0.1: 0.2, 1.0: 1e-4, 10.0: np.inf}, ("linear", "sgd"): {0.1: 0.05, 1.0: 0.03, 10.0: 0.02}}
+    fig = figures.lr_selection(means, {("xor", "sgd"): 1.0, ("linear", "sgd"): 10.0}, {"sgd": (0.1, 1.0, 10.0)},
+                               names, {"xor": "XOR", "linear": "Linear"}, None)
+    xor, linear = fig.axes[:2]
+    assert xor.get_ylim() == linear.get_ylim() and xor.get_ylim()[0] < 1e-4 < 0.2 < xor.get_ylim()[1]
+
+
 def test_learning_curves_accuracy_axis_spans_the_late_epochs(stacked):
     everything = plots.learning_curves(stacked)
     late = plots.learning_curves(stacked, accuracy_from=100)

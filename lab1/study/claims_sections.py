@@ -170,26 +170,38 @@ def loss_change(start, end, constant_loss=None):
     return text
 
 
-def oscillation(rose_by_value, name, noun_of_value="setting"):
+def oscillation(rose_by_value, name, noun_of_value="setting", loss_by_value=None):
     """Which settings' loss oscillates: rose in at least OSCILLATING of the epochs.
 
     rose_by_value: {value: mean share of epochs whose loss rose} (None: every run diverged);
-    name: the variable as prose writes it ('lr'); noun_of_value: it in words ('learning rate').
+    name: the variable as prose writes it ('lr'); noun_of_value: it in words ('learning rate');
+    loss_by_value: {value: (mean loss at the first epoch, mean loss of the returned models)}:
+    a setting that rarely rose but ends above where it started is said to, not to descend.
     """
     known = {v: r for v, r in rose_by_value.items() if r is not None}
     if not known:
         return None
+    loss_by_value = loss_by_value or {}
     bumpy = [v for v, r in known.items() if r >= OSCILLATING]
-    steady = [v for v in known if v not in bumpy]
+    higher = [v for v in known if v not in bumpy and v in loss_by_value
+              and loss_by_value[v][1] > loss_by_value[v][0]]
+    steady = [v for v in known if v not in bumpy and v not in higher]
     limit = percent(OSCILLATING, 0)
-    if not bumpy:
-        return (f"At {values_text(name, steady)} the loss rose in fewer than {limit} of the epochs: it "
-                "mostly descends or stays flat rather than oscillating.")
-    text = f"At {values_text(name, bumpy)} the loss rose in at least {limit} of the epochs: it oscillates."
-    if steady:
-        text += (f" At the other {noun(len(steady), noun_of_value)} it rose in fewer than {limit}: it "
-                 "mostly descends or stays flat.")
-    return text
+    sentences = []
+    if bumpy:
+        sentences.append(f"At {values_text(name, bumpy)} the loss rose in at least {limit} of the epochs: it "
+                         "oscillates.")
+    if steady and bumpy and not higher:
+        sentences.append(f"At the other {noun(len(steady), noun_of_value)} it rose in fewer than {limit}: it "
+                         "mostly descends or stays flat.")
+    elif steady:
+        sentences.append(f"At {values_text(name, steady)} the loss rose in fewer than {limit} of the epochs: it "
+                         "mostly descends or stays flat" + ("." if bumpy else " rather than oscillating."))
+    if higher:
+        changes = listing(f"{loss_text(loss_by_value[v][0])} to {loss_text(loss_by_value[v][1])}" for v in higher)
+        sentences.append(f"At {values_text(name, higher)} the loss rose in fewer than {limit} of the epochs, yet "
+                         f"it ends higher than it started ({changes}): a few jumps up that it never recovers from.")
+    return " ".join(sentences)
 
 
 def one_label(by_class, networks, share, where=None):

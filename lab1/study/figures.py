@@ -179,15 +179,15 @@ def lr_selection(means, chosen, grids, names, titles, title, ylabel="training lo
     grids: {key: learning rates}; names: {key: label}; titles: {data set: panel title};
     colors: {key: colour}, the study's (default: RUN_COLORS in order).
     """
-    from matplotlib.ticker import LogLocator
+    from matplotlib.ticker import LogLocator, NullFormatter
 
     keys = list(names)
     fig = Figure(figsize=(WIDTH, 2.75), layout="constrained")
+    finite = [v for tails in means.values() for v in tails.values() if np.isfinite(v)]
+    top = max(finite) * 3 if finite else 1.0          # the diverged crosses: one edge for every panel
     with style():
-        axes = np.atleast_1d(fig.subplots(1, len(titles)))
+        axes = np.atleast_1d(fig.subplots(1, len(titles), sharey=True))   # panels compared on one scale
         for ax, d in zip(axes, titles):
-            finite = [v for k in keys for v in means[d, k].values() if np.isfinite(v)]
-            top = max(finite) * 3 if finite else 1.0
             for i, k in enumerate(keys):
                 color = colors[k] if colors else RUN_COLORS[i % len(RUN_COLORS)]
                 lrs = np.array(grids[k], dtype=float)
@@ -203,9 +203,10 @@ def lr_selection(means, chosen, grids, names, titles, title, ylabel="training lo
             ax.set_xscale("log")
             ax.xaxis.set_major_locator(LogLocator(base=10, numticks=12))
             ax.set_yscale("log")
+            ax.yaxis.set_minor_formatter(NullFormatter())    # decades only: minor labels crowd
             ax.set_title(titles[d])
             ax.set_xlabel("learning rate")
-            ax.set_ylabel(ylabel)
+        axes[0].set_ylabel(ylabel)
         handles, labels = axes[0].get_legend_handles_labels()
         handles.append(Line2D([], [], linestyle="", marker="o", markersize=8, markerfacecolor="none",
                               markeredgecolor="black"))
