@@ -794,10 +794,10 @@ def architecture(model=None, sizes=None, activations=None, output=None, title=No
     columns = len(sizes)
     drawn = [_drawn_units(n) for n in sizes]
     tallest = max(len(d) for d in drawn) + 1              # + the bias unit
-    pitch = min(0.34, 2.6 / (tallest - 1))                # inches between units: at most ~3.3 in tall
-    radius = min(0.12, 0.36 * pitch)
+    pitch = min(0.42, 3.0 / (tallest - 1))                # inches between units: at most ~3.8 in tall
+    radius = min(0.15, 0.36 * pitch)
     head = 0.35 if title is not False else 0.05
-    foot = 0.62                                           # three lines of column captions
+    foot = 0.72                                           # three lines of column captions
     fig_h = head + tallest * pitch + 0.2 + foot
     margin = 0.45
     xs = np.linspace(margin, WIDTH - margin, columns)
@@ -823,7 +823,7 @@ def architecture(model=None, sizes=None, activations=None, output=None, title=No
                             zorder=1)
                 ax.add_patch(matplotlib.patches.Circle((bx, by), radius * 0.85, facecolor="white",
                                                        edgecolor="0.35", linestyle="--", zorder=3))
-                ax.text(bx, by, "+1", ha="center", va="center", fontsize=6.5, zorder=4)
+                ax.text(bx, by, "+1", ha="center", va="center", fontsize=7.5, zorder=4)
         for layer, points in enumerate(positions):
             face = "white" if layer == 0 else ("#E8F1FA" if layer < columns - 1 else "#FBE9E0")
             mark = "" if layer == 0 else ACTIVATION_SYMBOLS.get(names[layer - 1], names[layer - 1])
@@ -832,7 +832,7 @@ def architecture(model=None, sizes=None, activations=None, output=None, title=No
                                                        edgecolor="0.2", linewidth=0.8, zorder=3))
                 text = (f"$x_{{{i + 1}}}$" if sizes[0] <= MAX_DRAWN_UNITS else "") if layer == 0 else mark
                 ax.text(x0, y0, text, ha="center", va="center", zorder=4,
-                        fontsize=7 if len(mark) <= 2 or layer == 0 else 5)
+                        fontsize=8.5 if len(mark) <= 2 or layer == 0 else 6)
         for layer, n in enumerate(sizes):
             if layer == 0:
                 name, detail = "input", "features"
@@ -840,14 +840,14 @@ def architecture(model=None, sizes=None, activations=None, output=None, title=No
                 name = "output" if layer == columns - 1 else f"hidden {layer}"
                 detail = pretty(names[layer - 1])
             ax.text(xs[layer], foot, f"{name}\n{n} unit{'s' * (n != 1)}\n{detail}", ha="center",
-                    va="top", fontsize=8, linespacing=1.2)
+                    va="top", fontsize=9, linespacing=1.2)
         for layer in range(columns - 1):
             n_in, n_out = sizes[layer], sizes[layer + 1]
             count = n_in * n_out + (n_out if biases[layer] else 0)
             text = f"$W_{{{layer + 1}}}$: {n_in}×{n_out}"
             text += f", $b_{{{layer + 1}}}$: {n_out}" if biases[layer] else ""
             ax.text((xs[layer] + xs[layer + 1]) / 2, foot - 0.12, f"{text}\n{count:,} parameters",
-                    ha="center", va="top", fontsize=7, color="0.3", linespacing=1.2)
+                    ha="center", va="top", fontsize=8, color="0.3", linespacing=1.2)
         total = sum(a * b + (b if bias else 0) for a, b, bias in zip(sizes[:-1], sizes[1:], biases))
         if title is not False:
             heading = title or (" → ".join(str(n) for n in sizes) + f" network, {total:,} parameters")
