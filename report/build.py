@@ -11,7 +11,8 @@ Steps (report/README.md has the details)
      processes (build_run.py) -- only those whose result is not cached under the same key
      (build_cache.py: code cells, parameters, library source and data, versions).
   2. Merge the executed notebooks, with the current Markdown, into one report notebook
-     (build_merge.py).
+     (build_merge.py), with the Introduction's preview of Sections 4 and 5 made from their
+     results (build_preview.py).
   3. Render it with nbconvert and xelatex (build_pdf.py) -- unless the PDF beside --out
      was built from the same merged notebook, template, name, ID, date and draft flag.
 
@@ -56,6 +57,7 @@ from build_pdf import template_digest  # noqa: E402
 from build_run import Job, describe_failure, run_jobs  # noqa: E402
 from build_tables import size_pipe_tables  # noqa: E402
 import build_appendix  # noqa: E402  cells tagged appendix / references to the end
+import build_preview  # noqa: E402  the Introduction's preview of Sections 4 and 5
 import build_captions  # noqa: E402  figure and table numbers, @fig:... references
 import build_keep  # noqa: E402  short tables not split across pages
 
@@ -272,12 +274,13 @@ def failure_message(job: Job, result: dict, build_dir: Path) -> str:
     return "\n".join(lines)
 
 
-def pdf_key(executed_dir: Path, meta: dict, fonts: dict) -> str:
+def pdf_key(executed_dir: Path, meta: dict, fonts: dict, preview: str | None = None) -> str:
     """What the PDF depends on: the executed notebooks as merged (Markdown included), the
-    title-page values (name, ID, date, draft), the fonts found, the template and the code
-    that merges and renders (this file and the build_*.py modules). The merge is a
-    function of these, so an unchanged key means an unchanged PDF without merging."""
-    digest = hashlib.sha256(json.dumps([meta, fonts], sort_keys=True).encode())
+    title-page values (name, ID, date, draft), the fonts found, the template, the code
+    that merges and renders (this file and the build_*.py modules) and the findings preview
+    (made from the notebooks by lab1/study/preview.py, which none of these hashes). The
+    merge is a function of these, so an unchanged key means an unchanged PDF without merging."""
+    digest = hashlib.sha256(json.dumps([meta, fonts, preview], sort_keys=True).encode())
     for path in sorted(executed_dir.iterdir()):
         digest.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
     digest.update(template_digest().encode())
@@ -287,14 +290,16 @@ def pdf_key(executed_dir: Path, meta: dict, fonts: dict) -> str:
     return digest.hexdigest()
 
 
-def make_pdf(args, executed, meta, fonts, build_dir: Path, stage: Path, day):
-    """Step 2 and 3: merge, then LaTeX in stage/latex. Returns that directory (with a
-    checked, complete report.pdf) and the merged notebook as JSON."""
+def make_pdf(args, executed, meta, fonts, build_dir: Path, stage: Path, day, preview=None):
+    """Step 2 and 3: merge (with the findings preview inserted after the cell tagged
+    `preview`), then LaTeX in stage/latex. Returns that directory (with a checked,
+    complete report.pdf) and the merged notebook as JSON."""
     import nbformat
     from nbformat.v4.rwbase import rejoin_lines
 
     notebooks = [(n, rejoin_lines(nbformat.from_dict(nb))) for n, nb in executed]
     merged = merge_notebooks(build_appendix.reorder(notebooks), meta)
+    build_preview.insert(merged, preview)   # before captions: it may refer to @fig:, @app:
     build_captions.resolve(merged)
     size_pipe_tables(merged)
     build_keep.apply(merged)
@@ -436,9 +441,10 @@ def build(args) -> None:
                 "student_name": name or PLACEHOLDER_NAMES[1],
                 "student_id": student_id or PLACEHOLDER_IDS[1],
                 "date": format_date(day), "cjk_font": None, "mono_font": fonts["mono"]}
+        preview = build_preview.preview_text(executed)
         record = {"student_name": name, "student_id": student_id, "draft": args.draft,
                   "date": format_date(day), "iso_date": day.isoformat(),
-                  "parameters": parameters, "key": pdf_key(staged_executed, meta, fonts)}
+                  "parameters": parameters, "key": pdf_key(staged_executed, meta, fonts, preview)}
         previous = read_record(record_path(out))
         if (previous.get("key") == record["key"] and out.is_file()
                 and previous.get("pdf_sha256") == sha256_file(out)):
@@ -446,7 +452,8 @@ def build(args) -> None:
                   flush=True)
             latex_dir = merged_json = None
         else:
-            latex_dir, merged_json = make_pdf(args, executed, meta, fonts, build_dir, stage, day)
+            latex_dir, merged_json = make_pdf(args, executed, meta, fonts, build_dir, stage, day,
+                                              preview)
         with interrupts_held():
             install_notebooks(staged_executed, build_dir, timings, notebooks)
             if latex_dir:

@@ -21,6 +21,8 @@ One module per concern, each small enough to read at once:
     optimizers.py, activations.py, convolution.py, digits.py   the Extra section's studies
     figures.py      the studies' figures (sweeps, learning-rate selection, digits), in lab1.plots' style
     results.py      results as data (JSON schema), written by every notebook
+    preview.py      the Introduction's preview of Sections 4 and 5, from the results documents
+                    (the report build makes it: report/build_preview.py)
     batch.py        python -m lab1 batch / collect: grids of papermill runs, results.csv
 
 The names notebooks use most are importable from the package itself
