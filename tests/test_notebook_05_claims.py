@@ -218,6 +218,7 @@ def _check_prose(case, text, doc, p, datasets):
         checked = re.search(r"collapses to \$W = \((-?[0-9.]+), (-?[0-9.]+)\)\^\\top\$[^\n]*", text)
         if checked and float(checked.group(1)) == 0 and float(checked.group(2)) == 0:
             assert "straight line" not in checked.group(0) and "draws no line" in checked.group(0), case
+            assert "One line, checked" not in text, case
 
 
 def _check_lines(case, text, captions, doc, p):
