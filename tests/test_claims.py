@@ -390,13 +390,17 @@ def test_faster_counts_seeds_first_then_epochs_beyond_the_spread():
     mse = finals([1.0, 1.0, 1.0], first=[900, 1000, 1100])
     bce = finals([1.0, 1.0, 1.0], first=[200, 250, 300])
     assert c.faster("MSE", mse, "BCE", bce) == (
-        "With both, every seed reaches 100%; first epoch at 100% is lower for BCE than for MSE "
+        "With both, every seed reaches 100%; mean first epoch at 100% is lower for BCE than for MSE "
         "(250 ± 41 against 1,000 ± 82), by more than the seed spread.")
     close = c.faster("MSE", mse, "BCE", finals([1.0, 1.0, 1.0], first=[950, 1000, 1200]))
     assert "within the seed spread" in close and "lower for" not in close
     fewer = c.faster("MSE", finals([1.0, 0.5, 0.5], first=[100, NEVER, NEVER]), "BCE", bce)
     assert fewer == "More seeds reach 100% with BCE (3 of 3) than with MSE (1 of 3)."
     assert c.faster("a", finals([0.5]), "b", finals([0.7])) == "No seed reaches 100% with a or with b."
+    assert "on mean first epoch at 100%" in close                    # a mean ± std is called a mean
+    one = c.faster("MSE", finals([1.0], first=[900]), "BCE", finals([1.0], first=[200]))
+    assert one == ("With each, the only seed reaches 100%: with MSE at epoch 900, with BCE at epoch 200, one seed "
+                   "each, so no seed spread to judge the difference by.")
 
 
 def test_same_order():
@@ -470,10 +474,25 @@ def test_trend_with_a_tolerance_reads_near_values_as_the_same():
     exact = c.trend(points, "the median", "width", c.count)
     assert exact.startswith("The median does not change in one direction with width: it rises from 1,007")
     about = c.trend(points, "the median", "width", c.count, tolerance=0.05)
-    assert about == ("The median does not change in one direction with width: it stays at about 1,007 from "
+    assert about == ("The median falls with width, with a flat stretch: it stays at about 1,007 from "
                      "$h$ = 2 to $h$ = 4 and falls from 1,008 ($h$ = 4) to 357 ($h$ = 16).")
     assert c.direction(points[1:], c.count, tolerance=0.05) == "falls"
     assert c.trend([("a", 100), ("b", 103)], "it", "x", c.count, tolerance=0.05) == "It is about the same at every x, 100."
+
+
+def test_trend_that_falls_or_stays_is_one_direction_with_its_flat_stretches():
+    """The TA's case (Section 4.B, Linear): falling and staying is not 'not one direction'."""
+    ta = [("$h$ = 1", 1230), ("$h$ = 2", 1007), ("$h$ = 4", 1008), ("$h$ = 8", 1008), ("$h$ = 16", 658),
+          ("$h$ = 32", 200)]
+    text = c.trend(ta, "the median first epoch", "width", c.count, tolerance=0.05)
+    assert text == ("The median first epoch falls with width, with a flat stretch: it falls from 1,230 ($h$ = 1) "
+                    "to 1,007 ($h$ = 2), stays at about 1,007 from $h$ = 2 to $h$ = 8 and falls from 1,008 "
+                    "($h$ = 8) to 200 ($h$ = 32).")
+    assert "does not change in one direction" not in text
+    two_flats = [("a", 0.5), ("b", 0.5), ("c", 0.7), ("d", 0.7), ("e", 0.9)]
+    assert c.trend(two_flats, "it", "x").startswith("It rises with x, with flat stretches: it stays at 50.0%")
+    mixed = [("a", 0.5), ("b", 0.5), ("c", 0.7), ("d", 0.6)]       # rises and falls: still not one direction
+    assert c.trend(mixed, "it", "x").startswith("It does not change in one direction with x")
 
 
 # --------------------------------------------------------------------------- Extra (Section 5)
@@ -633,12 +652,31 @@ def test_same_lines_holds_fails_and_single_seed():
 
 def test_same_path_holds_and_fails():
     final = {0.01: np.array([0.5, 0.8]), 0.1: np.array([0.5, 0.8]), 1.0: np.array([0.5, np.nan])}
-    assert c.same_path(dict(final), final, 50, 0.01) == (
+    ends = {0: [(0.5, [0.01, 0.1, 1.0])], 1: [(0.8, [0.01, 0.1])]}
+    assert c.same_path(dict(final), final, 50, 0.01, ends).startswith(
         "At lr × epochs = 50 (the end of the lr = 0.01 runs) every run at every rate already has its final "
-        "accuracy: the larger rates reach the same ends, only in fewer epochs.")
+        "accuracy, and each seed ends with the same labels at every rate it did not diverge at: the larger rates "
+        "reach the same ends, only in fewer epochs.")
     early = {**final, 1.0: np.array([0.4, np.nan])}
-    assert c.same_path(early, final, 50, 0.01).endswith("4 of the 5 runs already have their final accuracy.")
-    assert c.same_path({0.01: final[0.01]}, final, 50, 0.01) is None
+    assert c.same_path(early, final, 50, 0.01, ends).endswith("4 of the 5 runs already have their final accuracy.")
+    assert c.same_path({0.01: final[0.01]}, final, 50, 0.01, ends) is None
+
+
+def test_same_path_checks_where_each_rate_ends():
+    """Notebook 05 at lr 100 and 1000: every run has its final accuracy at lr x epochs =
+    500000, but seeds 1-3 end on different labels at the two rates: not the same ends."""
+    final = {100.0: np.array([10, 10, 10, 10, 11]) / 21, 1000.0: np.array([10, 11, 11, 11, 11]) / 21}
+    ends = {0: [(10 / 21, [100.0, 1000.0])], 4: [(11 / 21, [100.0, 1000.0])],
+            **{s: [(10 / 21, [100.0]), (11 / 21, [1000.0])] for s in (1, 2, 3)}}
+    text = c.same_path(dict(final), final, 500000, 100.0, ends)
+    assert "reach the same ends" not in text
+    assert text == ("At lr × epochs = 500000 (the end of the lr = 100 runs) every run at every rate already has its "
+                    "final accuracy, but seeds 1, 2 and 3 end with different labels at different rates: the rate "
+                    "changes where a network ends, not only how many epochs it takes to get there.")
+    early = {**final, 1000.0: np.array([10, 10, 11, 11, 11]) / 21}
+    assert c.same_path(early, final, 500000, 100.0, ends).startswith(
+        "At lr × epochs = 500000 (the end of the lr = 100 runs) 9 of the 10 runs already have their final accuracy, "
+        "but seeds 1, 2 and 3 end")
 
 
 def test_own_rate_says_what_tuning_changes():
@@ -663,6 +701,23 @@ def test_own_rate_says_what_tuning_changes():
     lost = c.own_rate({"uniform": f(5), "normal": f(5)}, {"uniform": f(4), "normal": f(5)}, chosen, 1.0,
                       names={"uniform": "`uniform`", "normal": "`normal`"})
     assert lost.endswith("with `normal`.") and "step size" not in lost
+
+
+def test_own_rate_when_every_own_rate_is_the_reference_rate():
+    """A one-rate grid (or every choice picking the reference rate): one set of runs, one verdict."""
+    def f(reached, seeds=2):
+        return Finals(accuracy=[1.0] * seeds, first_perfect=[10] * reached + [NEVER] * (seeds - reached))
+    assert c.own_rate({"normal": f(0)}, {"normal": f(0)}, {"normal": 1.0}, 1.0, names={"normal": "`normal`"}) == (
+        "The own rate of `normal` is the reference rate lr = 1: there no seed reaches 100%.")
+    assert c.own_rate({"normal": f(2)}, {"normal": f(2)}, {"normal": 1.0}, 1.0).endswith(
+        ": there every seed reaches 100%.")
+    both = {"uniform": 100.0, "normal": 100.0}
+    assert c.own_rate({"uniform": f(0), "normal": f(0)}, {"uniform": f(0), "normal": f(0)}, both, 100.0) == (
+        "The own rate of every initializer is the reference rate lr = 100: there no initializer brings every "
+        "seed to 100%.")
+    assert c.own_rate({"uniform": f(1), "normal": f(2)}, {"uniform": f(1), "normal": f(2)}, both, 100.0) \
+        .endswith("there every seed reaches 100% with normal only.")
+    assert "neither at the reference rate" not in c.own_rate({"normal": f(0)}, {"normal": f(0)}, {"normal": 1.0}, 1.0)
 
 
 def test_scale_order_needs_the_same_order_without_ties():
@@ -690,6 +745,16 @@ def test_variant_divergence_names_the_variant():
 def test_collapses_only_below_the_tolerance():
     assert c.collapses(9.5e-18).endswith("to within $9.5 \\times 10^{-18}$: the network is one straight line.")
     assert c.collapses(0.3).endswith("the network is not one affine map.")
+    assert c.collapses(9.5e-18, weights=[[-1.091], [-2.155]]).endswith(": the network is one straight line.")
+
+
+def test_collapses_to_a_constant_when_w_prints_as_zero():
+    """Notebook 05 with identity activations: W = (0.000, -0.000) is no line."""
+    text = c.collapses(1.1e-16, weights=[[2e-4], [-3e-5]], spread=2.8e-16)
+    assert "straight line" not in text
+    assert text.endswith("its W is 0 to the 3 decimals printed, so it draws no line: the network outputs a "
+                         "constant (its output varies by $2.8 \\times 10^{-16}$ over the training points).")
+    assert c.collapses(1.1e-16, weights=[[0.0006], [0.0]]).endswith("one straight line.")   # prints as 0.001
 
 
 def test_seed_decides_only_when_the_seeds_differ_and_the_rates_do_not():
@@ -701,3 +766,64 @@ def test_seed_decides_only_when_the_seeds_differ_and_the_rates_do_not():
     assert c.seed_decides({0: [(0.5, lrs)], 1: [(0.5, lrs)]}, lrs) is None          # one end for all seeds
     assert c.seed_decides({0: [(0.5, [0.01]), (0.7, [1.0])], 1: [(0.6, lrs)]}, lrs) is None
     assert c.seed_decides(split, [1.0]) is None
+
+
+# --------------------------------------------------------------------------- Section 4.C, any parameters
+
+def test_linear_bound_counts_and_names_only_the_networks_that_did_not_diverge():
+    """Notebook 05 at lr 100 and 1000: every *no activation* run diverged, so only the
+    *identity hidden* networks are counted and named."""
+    both = c.linear_bound(16 / 21, {"*identity hidden*": [0.5, 16 / 21, 0.5], "*no activation*": [0.6, 0.5]})
+    assert both == ("No line classifies more than 76.2% of the XOR points, so the 5 *identity hidden* and "
+                    "*no activation* networks cannot exceed the best line's 76.2%: the best ends at 76.2%, "
+                    "1 of them exactly at the bound.")
+    gone = c.linear_bound(1.0, {"*identity hidden*": [0.66, 0.5], "*no activation*": [np.nan, np.nan]},
+                          points="linear points")
+    assert gone == ("A line separates the linear points (100.0% is possible), but none of them gets there: the best "
+                    "of the 2 *identity hidden* networks that did not diverge ends at 66.0%, the mean at 58.0%.")
+    assert "*no activation*" not in gone
+    some = c.linear_bound(16 / 21, {"*identity hidden*": [0.5, np.nan], "*no activation*": [0.6, np.nan]})
+    assert "the 2 *identity hidden* and *no activation* networks that did not diverge cannot exceed" in some
+    one = c.linear_bound(16 / 21, {"*identity hidden*": [0.5], "*no activation*": [np.nan]})
+    assert one == ("No line classifies more than 76.2% of the XOR points, so the *identity hidden* network, the only "
+                   "one that did not diverge, cannot exceed the best line's 76.2%: it ends at 50.0%.")
+    assert c.linear_bound(1.0, {"*a*": [1.0]}, points="linear points") == (
+        "A line separates the linear points (100.0% is possible), and it gets there: the *a* network ends at 100.0%.")
+    assert "which a linear classifier cannot: that network is not linear." in c.linear_bound(16 / 21, {"*a*": [1.0, 0.5]})
+    assert c.linear_bound(16 / 21, {"*a*": [np.nan], "*b*": [np.nan]}).endswith("every *a* and *b* network diverged.")
+
+
+def test_beats_linear_with_one_seed_compares_plainly():
+    bound = 16 / 21
+    one = c.beats_linear("reference networks on XOR", [11 / 21], "*identity hidden* networks at every rate",
+                         [10 / 21], bound, seeds=1)
+    assert one == ("With one seed there is no seed spread to judge a difference by: the reference networks on XOR "
+                   "(52.4%) score above the *identity hidden* networks at every rate (47.6%), not above the best "
+                   "line's 76.2%.")
+    assert "seed spread of" not in one and "by more than" not in one
+    assert "score the same as" in c.beats_linear("r", [0.5], "l", [0.5], bound, seeds=1)
+    assert ", above the best line's" in c.beats_linear("r", [1.0], "l", [0.5, 0.6], bound, seeds=1)
+    assert c.beats_linear("r", [np.nan], "l", [0.5], bound, seeds=1) is None
+    assert c.beats_linear("r", [1.0, 1.0], "l", [0.5, 0.5], bound, seeds=2) == s.beats_lines(
+        "r", [1.0, 1.0], "l", [0.5, 0.5], bound)
+
+
+def test_most_accurate_says_ties_and_the_rule():
+    pick = dict(lr=1000.0, seed=1, index=1, accuracy=11 / 21, tied=1)
+    assert c.most_accurate("*identity hidden* network on XOR", pick) == (
+        "The most accurate *identity hidden* network on XOR (lr 1000, seed 1)")
+    tied = c.most_accurate("*identity hidden* network on XOR", dict(pick, tied=5))
+    assert tied == ("One of the 5 most accurate *identity hidden* networks on XOR (5 tie at 52.4%; of those, the "
+                    "one with the lowest final loss: lr 1000, seed 1)")
+
+
+def test_bend_lesson_names_xor_only_when_the_run_shows_it():
+    fig = "Figure @fig:noact-summary"
+    plain = c.bend_lesson(None, fig)
+    assert plain.endswith("classes that no line separates.") and "XOR" not in plain
+    assert "XOR" not in c.bend_lesson([11 / 21, 11 / 21, np.nan], fig)           # never separates XOR
+    assert c.bend_lesson([1.0, 1.0], fig).endswith(", as every reference network does on XOR.")
+    assert c.bend_lesson([1.0, 0.5, np.nan], fig).endswith(
+        ", as the reference network does on XOR in 1 of the 3 seeds.")
+    assert c.bend_lesson([1.0], fig).endswith(", as the reference network does on XOR.")
+    assert f"({fig})" in plain

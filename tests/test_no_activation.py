@@ -134,3 +134,48 @@ def test_accuracy_by_variant_draws_every_seed_the_bound_and_the_diverged():
     assert xor.get_ylim() == linear.get_ylim()
     with pytest.raises(ValueError, match="bounds has no value"):
         figures.accuracy_by_variant(panels, {"xor": 0.7})
+
+
+def _sweep(accuracy, loss, seeds=(0, 1, 2)):
+    """A stand-in for sweeps.Sweep over "lr": {lr: per-seed accuracy}, {lr: per-seed loss}; nan
+    accuracy marks a diverged seed."""
+    from types import SimpleNamespace
+    histories = {lr: SimpleNamespace(final_accuracy=np.nan_to_num(np.array(a, dtype=float)),
+                                     diverged_epoch=np.where(np.isnan(a), 3, -1), final_loss=np.array(loss[lr]))
+                 for lr, a in accuracy.items()}
+    return SimpleNamespace(values=list(accuracy), histories=histories, seeds=list(seeds))
+
+
+def test_most_accurate_breaks_ties_by_the_lowest_loss():
+    swept = _sweep({100.0: [10 / 21, 10 / 21, 11 / 21], 1000.0: [11 / 21, 11 / 21, np.nan]},
+                   {100.0: [0.5, 0.5, 0.3], 1000.0: [0.4, 0.2, np.inf]}, seeds=(4, 5, 6))
+    assert na.most_accurate(swept) == dict(lr=1000.0, index=1, seed=5, accuracy=11 / 21, tied=3)
+    alone = _sweep({1.0: [0.5, 0.9, 0.7]}, {1.0: [0.3, 0.2, 0.1]})
+    assert na.most_accurate(alone) == dict(lr=1.0, index=1, seed=1, accuracy=0.9, tied=1)
+    assert na.most_accurate(_sweep({1.0: [np.nan, np.nan, np.nan]}, {1.0: [1, 1, 1]})) is None
+
+
+def test_share_intro_counts_the_choices_and_a_one_rate_grid():
+    both = na.share_intro(["init", "loss"], [0.3, 1.0, 3.0], 1.0, 5, 5000, "XOR")
+    assert both.startswith("Two choices of the setup that the rubric does not ask about: the initial weights and "
+                           "the loss. ")
+    assert "every rate of the grid 0.3, 1 and 3 (5 seeds, 5,000 epochs on XOR" in both
+    loss = na.share_intro(["loss"], [0.3, 1.0], 1.0, 5, 2000, "Linear")
+    assert loss.startswith("One choice of the setup that the rubric does not ask about: the loss. ")
+    assert "so it is compared at its own rate" in loss and "initial weights" not in loss
+    one = na.share_intro(["init"], [1.0], 1.0, 2, 5000, "XOR")
+    assert "every rate of the grid" not in one and "its own rate" not in one
+    assert "The grid of learning rates has one rate, lr 1, the reference rate" in one
+
+
+def test_init_limits_fit_the_initializers_and_the_grid():
+    four = na.init_limits(["uniform", "normal", "xavier_normal", "he_normal"], [0.3, 1.0], "2 → 4 → 4 → 1",
+                          "EDGE.")
+    assert "(the initializers differ in both)" in four and "Xavier and He scaling were" in four
+    assert four.endswith("units. EDGE.")
+    one = na.init_limits(["normal"], [1.0], "2 → 4 → 4 → 1", "The largest rate ...; the smallest rate ...")
+    assert "differ in both" not in one and "largest rate" not in one and "smallest rate" not in one
+    assert "The grid has one rate, so the initializer is trained at that rate only" in one
+    assert "Xavier" not in one
+    he = na.init_limits(["normal", "he_normal"], [0.3, 1.0], "2 → 4 → 4 → 1", "")
+    assert "He scaling was designed" in he and "differ in both" in he

@@ -17,7 +17,6 @@ import pytest
 
 from lab1.study import analysis, config, sweeps
 from lab1.study import claims as c
-from lab1.study import claims_sections as cs
 from lab1.study.finals import Finals
 from lab1.study.formatting import network_words, percent, value_text
 from lab1.study.notebook import TITLES
@@ -43,6 +42,13 @@ CASES = {
                          share_lrs=[10.0]),
     "identity-output": dict(output="identity", dataset="xor", share=["loss"], share_lrs=[3.0]),
     "tanh-8-4": dict(activation="tanh", hidden=[8, 4], dataset="linear", share=[]),
+    # a reviewer's runs (/tmp/prose_review 05a-05d), at quick settings
+    "one-seed-one-rate": dict(epochs=20, seeds=1, lrs=[0.001], share=["loss"], share_lrs=[3.0]),
+    "huge-rates": dict(lr=100.0, lrs=[100.0, 1000.0], share_lrs=[100.0, 1000.0], share=["init"],
+                       inits=["normal", "xavier_normal"]),
+    "linear-loss-only": dict(dataset="linear", share_dataset="linear", share=["loss"], hidden=[1]),
+    "identity-one-rate-grid": dict(activation="identity", seeds=2, inits=["normal"], share=["init"],
+                                   share_lrs=[1.0], lrs=[1.0]),
 }
 
 
@@ -129,24 +135,32 @@ def test_every_claim_agrees_with_the_recorded_numbers(case, executed):
     for name in datasets:
         d = sweeps.load_dataset(name, seed=S.data_seed)
         bound = analysis.best_linear_accuracy(d.x, d.y)
-        linear = np.concatenate([accuracies(runs_of(doc, "no activation", name, variant=v))
-                                 for v in ("identity hidden", "no activation")])
+        by_variant = {f"*{v}*": accuracies(runs_of(doc, "no activation", name, variant=v))
+                      for v in ("identity hidden", "no activation")}
+        linear = np.concatenate(list(by_variant.values()))
         points = "XOR points" if name == "xor" else "linear points"
-        sentence = cs.line_bound(bound, linear, networks="*identity hidden* and *no activation* networks",
-                                 points=points)
+        sentence = c.linear_bound(bound, by_variant, points=points)
         assert shown(sentence, text), f"{case}: {sentence}"
+        if np.isfinite(linear).any():               # a variant every run of which diverged is not named
+            for variant, acc in by_variant.items():
+                assert (variant in sentence) == bool(np.isfinite(acc).any()), (case, variant)
         if np.isfinite(linear).any():
-            assert f"ends at {percent(np.nanmax(linear))}" in sentence
+            assert f"{percent(np.nanmax(linear))}" in sentence
             assert np.nanmax(linear) <= bound + 1e-12           # a linear classifier never beats the best line
+            assert f"the {int(np.isfinite(linear).sum())} " in sentence or np.isfinite(linear).sum() == 1, case
 
     first = datasets[0]
     d = sweeps.load_dataset(first, seed=S.data_seed)
-    beats = cs.beats_lines(f"reference networks on {TITLES[first]}", accuracies(runs_of(doc, "reference", first)),
+    beats = c.beats_linear(f"reference networks on {TITLES[first]}", accuracies(runs_of(doc, "reference", first)),
                            "*identity hidden* networks at every rate",
                            accuracies(runs_of(doc, "no activation", first, variant="identity hidden")),
-                           analysis.best_linear_accuracy(d.x, d.y))
+                           analysis.best_linear_accuracy(d.x, d.y), p["seeds_run"])
     if beats is not None:
         assert shown(beats, text), f"{case}: {beats}"
+    if p["seeds_run"] == 1:                               # one seed: no seed spread to be beyond or within
+        assert "by more than the seed spread" not in text and "within the seed spread" not in text, case
+
+    _check_prose(case, text, doc, p, datasets)
 
     plain = [r for name in datasets for r in runs_of(doc, "no activation", name, variant="no activation")]
     diverged = {lr: (sum(r["diverged"] for r in plain if r["setting"]["lr"] == lr),
@@ -161,6 +175,50 @@ def test_every_claim_agrees_with_the_recorded_numbers(case, executed):
         _check_tuned(case, text, captions["tbl:init"], doc, p, "init", S)
     if "loss" in p["share"]:
         _check_tuned(case, text, captions["tbl:loss"], doc, p, "loss", S)
+
+
+def _check_prose(case, text, doc, p, datasets):
+    """The sentences around the findings, under the run's parameters: plurals, the choices
+    that ran, a grid of one rate, the network drawn and the closing lesson."""
+    several = len(p["lrs"]) > 1
+    assert ("at the learning rates " in text) == several, case
+    assert ("the findings below say whether the rate changes them" in text) == (several and "xor" in datasets), case
+    share = p["share"]
+    if share:
+        assert ("Two choices of the setup" in text) == (len(share) == 2), case
+        assert ("One choice of the setup" in text) == (len(share) == 1), case
+    assert "as the initializers are compared" not in text, case
+    if "init" in share:
+        assert ("(the initializers differ in both)" in text) == (len(p["inits"]) > 1), case
+    grid = sorted(set(p["share_lrs"]))
+    if share and len(grid) == 1:
+        assert "every rate of the grid" not in text and "its own rate:" not in text, case
+        assert "largest rate of its grid" not in text and "smallest rate of its grid" not in text, case
+        assert "gives every initializer" not in text and "gives every loss" not in text, case
+    if "loss" in share:                     # a mean ± std is not in the table of medians: the figure is cited
+        for line in text.splitlines():
+            if "first epoch at 100% is" in line or "on mean first epoch" in line:
+                assert "mean first epoch at 100%" in line and "@fig:loss" in line and "@tbl:loss" not in line, case
+
+    # the XOR clause of the closing lesson only when a reference network of this run separates XOR
+    ref_xor = accuracies(runs_of(doc, "reference", "xor")) if "xor" in datasets else np.array([])
+    lesson = next(line for line in text.splitlines() if line.startswith("- The hidden activations are"))
+    assert ("on XOR" in lesson) == bool(np.any(ref_xor == 1.0)), case
+
+    if "xor" in datasets:                   # the network drawn: ties said as ties
+        hidden = accuracies(runs_of(doc, "no activation", "xor", variant="identity hidden"))
+        hidden = hidden[np.isfinite(hidden)]
+        if hidden.size:
+            tied = int(np.sum([percent(a) == percent(hidden.max()) for a in hidden]))
+            if tied > 1:
+                assert f"One of the {tied} most accurate *identity hidden* networks on XOR ({tied} tie at " \
+                       f"{percent(hidden.max())}" in text, case
+            else:
+                assert "The most accurate *identity hidden* network on XOR" in text, case
+        checked = re.search(r"collapses to \$W = \((-?[0-9.]+), (-?[0-9.]+)\)\^\\top\$[^\n]*", text)
+        if checked and float(checked.group(1)) == 0 and float(checked.group(2)) == 0:
+            assert "straight line" not in checked.group(0) and "draws no line" in checked.group(0), case
+            assert "One line, checked" not in text, case
 
 
 def _check_lines(case, text, captions, doc, p):
@@ -188,6 +246,9 @@ def _check_lines(case, text, captions, doc, p):
         assert int(stable.group(1)) <= alike, case
     if len(p["lrs"]) < 2:
         assert "same labels at every learning rate" not in text, case
+    if "reach the same ends" in text:       # each seed ends at one accuracy at every rate it did not diverge at
+        for seed, by_rate in by_seed.items():
+            assert len({percent(a) for a in by_rate.values() if a is not None}) == 1, (case, seed)
 
 
 def _check_tuned(case, text, caption, doc, p, study, S):
@@ -211,9 +272,13 @@ def _check_tuned(case, text, caption, doc, p, study, S):
                               higher_is_better=False)]
     else:
         expected = [c.faster(f"MSE at lr {value_text(S.lr)}", at_ref["mse"], f"BCE at lr {value_text(S.lr)}",
-                             at_ref["bce"]),
-                    c.faster(f"MSE at its own lr {value_text(chosen['mse'])}", at_own["mse"],
-                             f"BCE at its own lr {value_text(chosen['bce'])}", at_own["bce"])]
+                             at_ref["bce"])]
+        own = c.faster(f"MSE at its own lr {value_text(chosen['mse'])}", at_own["mse"],
+                       f"BCE at its own lr {value_text(chosen['bce'])}", at_own["bce"])
+        if chosen["mse"] == chosen["bce"] == S.lr:       # the same runs: said once
+            assert not shown(own, text), case
+        else:
+            expected.append(own)
     for sentence in expected:
         if sentence is not None:
             assert shown(sentence, text), f"{case}: {sentence}"

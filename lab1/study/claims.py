@@ -31,8 +31,8 @@ from .claims_extra import (beats, confusions, dead_units, equal_step, fastest_va
                            gradients_agree, loss_change, on_each, reach_by_variant, width_rule)
 from .claims_general import (compare, direction, divergence, faster, no_gain, ranking, reach, reach_for,
                              reach_phrase, same_order, spread_order, spread_text, trend, works_on_each)
-from .claims_no_activation import (collapses, own_rate, same_lines, same_path, scale_order, seed_decides,
-                                   variant_divergence)
+from .claims_no_activation import (beats_linear, bend_lesson, collapses, linear_bound, most_accurate, own_rate,
+                                   same_lines, same_path, scale_order, seed_decides, variant_divergence)
 from .formatting import count, loss_text, mean_std, percent, sci
 from .wording import (DATASET_NAMES, capital, every, listing, noun, on_datasets, ties, value_text,
                       values_text, verb)
@@ -40,7 +40,8 @@ from .wording import (DATASET_NAMES, capital, every, listing, noun, on_datasets,
 __all__ = [
     "compare", "direction", "divergence", "faster", "no_gain", "ranking", "reach", "reach_for", "reach_phrase",
     "same_order", "spread_order", "spread_text", "trend", "works_on_each",
-    "collapses", "own_rate", "same_lines", "same_path", "scale_order", "seed_decides", "variant_divergence",
+    "beats_linear", "bend_lesson", "collapses", "linear_bound", "most_accurate", "own_rate", "same_lines",
+    "same_path", "scale_order", "seed_decides", "variant_divergence",
     "beats", "confusions", "dead_units", "equal_step", "fastest_variant", "fit_and_gaps", "gradients_agree",
     "loss_change", "on_each", "reach_by_variant", "width_rule",
     # the numbers and grammar the claims use, for notebooks that word a sentence around one

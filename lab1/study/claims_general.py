@@ -74,7 +74,9 @@ def ranking(scores, what, fmt=percent, higher_is_better=True):
 
 
 def trend(points, what, step, fmt=percent, tolerance=0.0):
-    """How a measure changes along a swept variable: 'falls with every step' only when it does.
+    """How a measure changes along a swept variable: 'falls with every step' only when it does,
+    'falls with width, with a flat stretch: ...' when it falls or stays at every step, and
+    'does not change in one direction' only when it both rises and falls.
 
     points: [(label, value)] in sweep order (values None are left out); what: 'the median';
     step: the variable, e.g. 'width'. Two values are equal when they read the same under
@@ -105,6 +107,11 @@ def trend(points, what, step, fmt=percent, tolerance=0.0):
     for way, i, j in moves:
         parts.append(f"stays at {about}{fmt(points[i][1])} from {points[i][0]} to {points[j][0]}"
                      if way == "stays" else f"{way} from {at(i)} to {at(j)}")
+    ways = {way for way, _, _ in moves if way != "stays"}
+    if len(ways) == 1:                  # one direction, with flat stretches: not 'not one direction'
+        flat = sum(way == "stays" for way, _, _ in moves)
+        stretches = "a flat stretch" if flat == 1 else "flat stretches"
+        return f"{capital(what)} {ways.pop()} with {step}, with {stretches}: it {listing(parts)}."
     return f"{capital(what)} does not change in one direction with {step}: it {listing(parts)}."
 
 
@@ -223,7 +230,8 @@ def works_on_each(values_by_dataset, name, noun_of_value="setting"):
 
 def faster(a_name, a, b_name, b):
     """Which of two settings (Finals) reaches 100% sooner: by how many seeds get there first,
-    then by the first epochs of those that do (beyond the seed spread only)."""
+    then by the mean first epoch of those that do (beyond the seed spread only; a single seed
+    at 100% on each side has no spread, and the sentence says so)."""
     if a.reached != b.reached:
         (more, x), (fewer, y) = ((a_name, a), (b_name, b)) if a.reached > b.reached else ((b_name, b), (a_name, a))
         return (f"More seeds reach 100% with {more} ({x.reached} of {x.seeds}) than with {fewer} "
@@ -231,8 +239,12 @@ def faster(a_name, a, b_name, b):
     if a.reached == 0:
         return f"No seed reaches 100% with {a_name} or with {b_name}."
     first_a, first_b = (f.first_perfect[f.first_perfect > 0] for f in (a, b))
+    if a.reached == 1:
+        who = "the only seed reaches" if a.seeds == b.seeds == 1 else "1 seed reaches"
+        return (f"With each, {who} 100%: with {a_name} at epoch {count(first_a[0])}, with {b_name} at epoch "
+                f"{count(first_b[0])}, one seed each, so no seed spread to judge the difference by.")
     head = f"With both, {reach_phrase(a)}" if a.seeds == b.seeds else "As many seeds reach 100% with each"
-    sentence = compare(a_name, first_a, b_name, first_b, what="first epoch at 100%", fmt=count,
+    sentence = compare(a_name, first_a, b_name, first_b, what="mean first epoch at 100%", fmt=count,
                        higher_is_better=False)
     return f"{head}; {sentence[0].lower()}{sentence[1:]}"
 

@@ -1,14 +1,17 @@
 """Claims of Sections 4.C and 4.D (networks without hidden activations): the line each seed
-ends on at every learning rate, the rate against the path, initializers and losses each at
-its own rate, divergence per variant, the collapse to one affine map.
+ends on at every learning rate, the rate against the path, the best line against the
+networks that did not diverge, initializers and losses each at its own rate, divergence per
+variant, the collapse to one affine map (or to a constant), the closing lesson.
 
 The conventions every claim follows are in lab1/study/claims.py, which gathers these claims
 with the others (tests/test_claims.py).
 """
 import numpy as np
 
+from .claims_general import reach_phrase, spread_text
+from .claims_sections import beats_lines
 from .formatting import count, percent, sci
-from .wording import listing, noun, ties, value_text, values_text, verb
+from .wording import capital, listing, noun, ties, value_text, values_text, verb
 
 
 def same_lines(ends_by_seed, lrs):
@@ -56,12 +59,14 @@ def _seeds_text(seeds):
     return ("seed " if len(seeds) == 1 else "seeds ") + listing(seeds)
 
 
-def same_path(at_time, final, time, slowest_lr):
+def same_path(at_time, final, time, slowest_lr, ends_by_seed):
     """Whether every run already has its final accuracy at the same "time" lr x epochs (the
-    end of the slowest rate's runs): then a larger rate reaches the same end in fewer epochs.
+    end of the slowest rate's runs) and each seed ends with the same labels at every rate:
+    only then do the larger rates reach the same ends in fewer epochs.
 
     at_time: {lr: (M,) accuracy at epoch time / lr}; final: {lr: (M,) final accuracy}
-    (nan: diverged, left out); None when fewer than two rates got that far.
+    (nan: diverged, left out); ends_by_seed: as for same_lines, over every rate of final.
+    None when fewer than two rates got that far.
     """
     if len(at_time) < 2:
         return None
@@ -73,18 +78,27 @@ def same_path(at_time, final, time, slowest_lr):
         same += int(np.sum(np.isclose(acc[kept], end[kept])))
     if not runs:
         return None
+    moved = [s for s, ends in ends_by_seed.items() if len(ends) > 1]
     when = f"At lr × epochs = {value_text(float(time))} (the end of the lr = {value_text(slowest_lr)} runs)"
-    if same == runs:
-        return (f"{when} every run at every rate already has its final accuracy: the larger rates reach "
-                "the same ends, only in fewer epochs.")
-    return f"{when} {same} of the {noun(runs, 'run')} already {verb(same, 'have', 'has')} their final accuracy."
+    if same == runs and not moved:
+        return (f"{when} every run at every rate already has its final accuracy, and each seed ends with the "
+                "same labels at every rate it did not diverge at: the larger rates reach the same ends, only "
+                "in fewer epochs. Full-batch gradient descent with a small step follows a path set by the "
+                "initial weights; the learning rate sets how many epochs it takes to walk it.")
+    text = (f"{when} every run at every rate already has its final accuracy" if same == runs else
+            f"{when} {same} of the {noun(runs, 'run')} already {verb(same, 'have', 'has')} their final accuracy")
+    if moved:
+        return (text + f", but {_seeds_text(moved)} {verb(len(moved), 'end')} with different labels at different "
+                "rates: the rate changes where a network ends, not only how many epochs it takes to get there.")
+    return text + "."
 
 
 def own_rate(at_reference, at_own, chosen, reference_lr, what="initializer", names=None):
     """Which settings bring every seed to 100% at the reference rate and at their own rate.
 
     at_reference, at_own: {setting: Finals}; chosen: {setting: its own lr}; names: {setting:
-    display name} (default: the key). Says whether tuning the rate changes the verdict.
+    display name} (default: the key). Says whether tuning the rate changes the verdict; when
+    every own rate is the reference rate (e.g. a grid of one rate) there is one verdict.
     """
     names = names or {k: str(k) for k in at_own}
     keys = list(at_own)
@@ -96,6 +110,16 @@ def own_rate(at_reference, at_own, chosen, reference_lr, what="initializer", nam
         return listing(names[k] for k in group) if group else f"no {what}"
     ref, own = full(at_reference), full(at_own)
     rate = f"lr = {value_text(reference_lr)}"
+    if all(chosen[k] == reference_lr for k in keys):     # own rate = reference rate: one set of runs
+        head = (f"The own rate of every {what} is the reference rate {rate}" if len(keys) > 1
+                else f"The own rate of {names[keys[0]]} is the reference rate {rate}")
+        if len(keys) == 1:
+            return head + f": there {reach_phrase(at_reference[keys[0]])}."
+        if len(ref) == len(keys):
+            return head + f": there every {what} brings every seed to 100%."
+        if not ref:
+            return head + f": there no {what} brings every seed to 100%."
+        return head + f": there every seed reaches 100% with {who(ref)} only."
     if len(keys) > 1 and len({chosen[k] for k in keys}) == 1:
         own_rates = f"lr = {value_text(chosen[keys[0]])} for every {what}"
     else:
@@ -154,14 +178,120 @@ def variant_divergence(variant, diverged_by_value, name):
     return f"{head} of {variant} diverged (loss nan or inf): {where}."
 
 
-def collapses(gap, tolerance=1e-9):
-    """'... reproduces the network's output on every point to within 1e-17' only when the
-    largest difference gap between the collapsed map and the network is below tolerance."""
-    if gap < tolerance:
-        return (f"The single affine map reproduces the network's output on every training point to "
-                f"within {sci(gap)}: the network is one straight line.")
-    return (f"The single affine map differs from the network's output by up to {sci(gap)}: the "
-            "network is not one affine map.")
+def collapses(gap, tolerance=1e-9, weights=None, spread=None, digits=3):
+    """'... reproduces the network's output on every point to within 1e-17: the network is one
+    straight line' only when the largest difference gap between the collapsed map and the
+    network is below tolerance and its weights W do not print as 0 (to digits decimals):
+    with W = 0 there is no line, and the network outputs a constant (its output varies by
+    spread, the largest difference between two training points, when given)."""
+    if gap >= tolerance:
+        return (f"The single affine map differs from the network's output by up to {sci(gap)}: the "
+                "network is not one affine map.")
+    text = f"The single affine map reproduces the network's output on every training point to within {sci(gap)}"
+    w = None if weights is None else np.asarray(weights, dtype=np.float64).reshape(-1)
+    if w is not None and np.all(np.round(np.abs(w), digits) == 0):
+        varies = f" (its output varies by {sci(spread)} over the training points)" if spread is not None else ""
+        return (text + f"; its W is 0 to the {digits} decimals printed, so it draws no line: the network "
+                f"outputs a constant{varies}.")
+    return text + ": the network is one straight line."
+
+
+def linear_bound(bound, accuracy_by_variant, points="XOR points"):
+    """A linear classifier 'cannot exceed the best line's X%': said of the networks without
+    hidden activations that did not diverge, counting and naming only those (a variant every
+    run of which diverged is left out), and flagged if any does exceed it (then it is not linear).
+
+    bound: the best accuracy any line reaches; accuracy_by_variant: {variant: per-run finals,
+    nan for a diverged run}, the variants named as the notebook prints them ('*no activation*').
+    """
+    finite = {v: np.asarray(a, dtype=np.float64)[np.isfinite(np.asarray(a, dtype=np.float64))]
+              for v, a in accuracy_by_variant.items()}
+    kept = {v: a for v, a in finite.items() if a.size}
+    dropped = sum(np.asarray(a).size for a in accuracy_by_variant.values()) - sum(a.size for a in kept.values())
+    if not kept:
+        return (f"No line classifies more than {percent(bound)} of the {points}; every "
+                f"{listing(accuracy_by_variant)} network diverged.")
+    acc = np.concatenate(list(kept.values()))
+    n = acc.size
+    kind = f"{listing(kept)} {'network' if n == 1 else 'networks'}"
+    rest = (" that did not diverge" if n > 1 else ", the only one that did not diverge,") if dropped else ""
+    subject = f"the {n} {kind}{rest}" if n > 1 else f"the {kind}{rest}"
+    above = int(np.sum(acc > bound + 1e-9))
+    if above:
+        return (f"{above} of {subject} {verb(above, 'score')} above the best line's {percent(bound)}, "
+                f"which a linear classifier cannot: {'that network is' if above == 1 else 'those networks are'} "
+                "not linear." if n > 1 else
+                f"{capital(subject)} scores {percent(acc[0])}, above the best line's {percent(bound)}, which a "
+                "linear classifier cannot: it is not linear.")
+    if bound == 1.0:
+        reached = "and they get there" if acc.max() == 1.0 else "but none of them gets there"
+        if n == 1:
+            reached = "and it gets there" if acc.max() == 1.0 else "but it does not get there"
+            return (f"A line separates the {points} (100.0% is possible), {reached}: {subject} ends at "
+                    f"{percent(acc[0])}.")
+        return (f"A line separates the {points} (100.0% is possible), {reached}: the best of {subject} ends at "
+                f"{percent(acc.max())}, the mean at {percent(acc.mean())}.")
+    at = int(np.sum(np.isclose(acc, bound)))
+    if n == 1:
+        exactly = ", exactly the bound" if at else ""
+        return (f"No line classifies more than {percent(bound)} of the {points}, so {subject} cannot exceed the "
+                f"best line's {percent(bound)}: it ends at {percent(acc[0])}{exactly}.")
+    where = f", {at} of them exactly at the bound" if at else ""
+    return (f"No line classifies more than {percent(bound)} of the {points}, so {subject} cannot exceed the "
+            f"best line's {percent(bound)}: the best ends at {percent(acc.max())}{where}.")
+
+
+def beats_linear(reference_name, reference, linear_name, linear, bound, seeds):
+    """claims_sections.beats_lines, except that with one seed per setting there is no seed
+    spread: the two are then compared plainly, and the sentence says why."""
+    if seeds > 1:
+        return beats_lines(reference_name, reference, linear_name, linear, bound)
+    ref = np.asarray(reference, dtype=np.float64)
+    ref, lin = ref[np.isfinite(ref)], np.asarray(linear, dtype=np.float64)
+    lin = lin[np.isfinite(lin)]
+    if not ref.size or not lin.size:
+        return None
+    if ties(ref.mean(), lin.mean()):
+        order = "score the same as"
+    else:
+        order = "score above" if ref.mean() > lin.mean() else "score below"
+    line = "above" if ref.mean() > bound and not ties(ref.mean(), bound) else "not above"
+    return (f"With one seed there is no seed spread to judge a difference by: the {reference_name} "
+            f"({spread_text(ref)}) {order} the {linear_name} ({spread_text(lin)}), {line} the best line's "
+            f"{percent(bound)}.")
+
+
+def most_accurate(network, pick):
+    """How the network drawn is chosen: 'The most accurate <network> (lr 1, seed 3)', or when
+    several tie at the top (as printed) 'One of the 6 most accurate <network>s (6 tie at 76.2%;
+    of those, the one with the lowest final loss: lr 1, seed 3)'. pick: from
+    no_activation.most_accurate; network: e.g. '*identity hidden* network on XOR'."""
+    where = f"lr {value_text(pick['lr'])}, seed {pick['seed']}"
+    if pick["tied"] == 1:
+        return f"The most accurate {network} ({where})"
+    many = network.replace(" network", " networks", 1)
+    return (f"One of the {pick['tied']} most accurate {many} ({pick['tied']} tie at {percent(pick['accuracy'])}; "
+            f"of those, the one with the lowest final loss: {where})")
+
+
+def bend_lesson(reference_xor, figure):
+    """The closing lesson on hidden activations; it says the bend separates XOR ('as the
+    reference network does on XOR in 4 of the 5 seeds') only when a reference network of
+    this run reaches 100% on XOR. reference_xor: per-seed final accuracies (nan: diverged),
+    None when XOR did not run; figure: the reference to the summary figure."""
+    text = ("The hidden activations are what the hidden layers are for: without them a network of any depth is "
+            f"one affine map and one straight line ({figure}), and only the bend they add lets a network "
+            "separate classes that no line separates")
+    if reference_xor is None:
+        return text + "."
+    acc = np.asarray(reference_xor, dtype=np.float64)
+    k, n = int(np.sum(acc == 1.0)), acc.size
+    if k == 0:
+        return text + "."
+    if n == 1:
+        return text + ", as the reference network does on XOR."
+    return text + (", as every reference network does on XOR." if k == n else
+                   f", as the reference network does on XOR in {k} of the {noun(n, 'seed')}.")
 
 
 def seed_decides(ends_by_seed, lrs):

@@ -23,6 +23,8 @@ from ..metrics import predict_labels
 from .comparisons import tuned
 from .formatting import count, markdown_table, mean_std, percent, value_text
 from .summaries import summarize
+from .terms import TAIL
+from .wording import listing, noun
 from .sweeps import seeds as seed_list
 from .sweeps import sweep
 
@@ -168,6 +170,26 @@ def lines_table(ends, x, y):
     return markdown_table(["seeds", "lr", "labelled 1", "accuracy"], cells, align="lllr")
 
 
+def most_accurate(swept):
+    """The network of a sweep over "lr" drawn as the most accurate one: the highest final
+    training accuracy as printed, and among those that tie on it the lowest final training
+    loss (then the smaller rate and seed). Returns {"lr", "index" (the seed's position),
+    "seed", "accuracy", "tied" (how many runs share that accuracy)}, or None when every run
+    diverged."""
+    runs = []
+    for value, accuracies in per_seed_accuracy(swept).items():
+        losses = np.atleast_1d(np.asarray(swept.histories[value].final_loss, dtype=np.float64))
+        for i, acc in enumerate(accuracies):
+            if np.isfinite(acc):
+                runs.append((percent(acc), float(acc), float(losses[i]), float(value), i))
+    if not runs:
+        return None
+    top = max(r[1] for r in runs)
+    tied = [r for r in runs if r[0] == percent(top)]
+    _, acc, _, lr, i = min(tied, key=lambda r: (r[2] if np.isfinite(r[2]) else np.inf, r[3], r[4]))
+    return dict(lr=lr, index=i, seed=int(swept.seeds[i]), accuracy=acc, tied=len(tied))
+
+
 def rates_text(lrs):
     """'0.01, 0.1, 1' (table cells)."""
     return ", ".join(value_text(v) for v in lrs)
@@ -205,6 +227,54 @@ def tuned_options(data, option, values, grid, seeds, epochs, setting):
             options["output"] = "sigmoid"
         out[value] = tuned(data, list(grid), seeds, epochs, **options)
     return out
+
+
+CHOICES = {"init": ("initial weights", "initializer"), "loss": ("loss", "loss")}
+
+
+def share_intro(share, grid, reference_lr, seeds, epochs, title):
+    """The paragraph that opens Section 4.D: which choices of the setup run (share: any of
+    "init", "loss"), and how each gets its own rate from grid (the sorted rates, the
+    reference rate among them). A grid of one rate chooses nothing, and the text says so."""
+    one = len(share) == 1
+    what = listing(f"the {CHOICES[k][0]}" for k in share)
+    head = (f"{'One choice' if one else 'Two choices'} of the setup that the rubric does not ask about: {what}. ")
+    runs = f"({noun(seeds, 'seed')}, {count(epochs)} epochs on {title}, one stacked fit per choice)"
+    if len(grid) == 1:
+        return (head + f"The grid of learning rates has one rate, lr {value_text(grid[0])}, the reference rate, so "
+                f"every choice is trained at it {runs} and no rate is chosen: a choice that needs another rate "
+                "would look worse here than it is.")
+    return (head + "Compared at one learning rate, a choice that suits that rate would look better than one that "
+            f"needs another, so {'it is' if one else 'each is'} compared at its own rate: the reference network "
+            f"with that choice is trained at every rate of the grid {listing(value_text(v) for v in grid)} {runs}, "
+            f"and the rate kept is the one whose seeds reach the lowest mean training loss over the last "
+            f"{percent(TAIL, 0)} of the epochs (a rate at which any seed diverges only if every rate does; ties go "
+            f"to the smaller rate). The reference rate, lr {value_text(reference_lr)}, is part of the grid.")
+
+
+def init_limits(inits, grid, network_text, edge):
+    """'What this comparison can and cannot show' for the initializers: what each at its own
+    rate shows (a grid of one rate shows no own rate), that scale and distribution are not
+    separated (two or more initializers only), that the grid has steps, and edge, the
+    sentence on rates chosen at the end of the grid (used only for a grid of two or more)."""
+    several = len(inits) > 1
+    schemes = [name for name, prefix in (("Xavier", "xavier"), ("He", "he_")) if any(i.startswith(prefix) for i in inits)]
+    scope = ("it holds for this network and data set"
+             + (f": {listing(schemes)} scaling {'were' if len(schemes) > 1 else 'was'} designed to keep signals "
+                "from shrinking or growing through many layers, which is not the difficulty of a network of "
+                f"{network_text} units." if schemes else "."))
+    if len(grid) == 1:
+        return ("**What this comparison can and cannot show.** The grid has one rate, so "
+                f"{'every initializer is' if several else 'the initializer is'} trained at that rate only: it "
+                "cannot show how fast an initializer trains at a step size that "
+                "suits it" + (", nor separate the scale of the initial weights from their distribution (the "
+                              "initializers differ in both)" if several else "") + f", and {scope}")
+    cannot = ("It cannot separate the scale of the initial weights from their distribution (the initializers "
+              "differ in both), it cannot resolve rates between the grid's steps, and "
+              if several else "It cannot resolve rates between the grid's steps, and ")
+    return ("**What this comparison can and cannot show.** At each initializer's own rate it shows how fast that "
+            "initializer trains when its step size suits it, which one rate for all cannot. "
+            + cannot + scope + " " + edge)
 
 
 def grid_with(grid, lr):
