@@ -521,7 +521,7 @@ def test_fastest_variant_ranks_only_variants_where_every_seed_got_there():
     partial = finals([1, 0.5], first=[2, NEVER])
     text = c.fastest_variant({"Adam": fast, "SGD": slow, "Adagrad": partial}, "on XOR")
     assert text == ("On XOR among Adam and SGD, the lowest median first epoch at 100%, 15, is reached by Adam; "
-                    "the highest, 400, by SGD.")
+                    "the highest, 400, by SGD. Adam is the fastest, by more than the seed spread.")
     tie = c.fastest_variant({"Adam": fast, "RMSprop": finals([1, 1], first=[15, 15])}, "on XOR")
     assert "a tie" in tie
     assert c.fastest_variant({"Adam": fast, "Adagrad": partial}, "on XOR") is None
@@ -549,7 +549,7 @@ def test_width_rule_states_the_rule_and_its_choice():
     scores = {100: 0.970, 256: 0.969, 512: 0.969, 1000: 0.971}
     text = c.width_rule(scores, 100, 1000, 1 / 360, 360)
     assert text == ("100, 256, 512 and 1,000 hidden units gave 97.0%, 96.9%, 96.9% and 97.1% mean validation "
-                    "accuracy; the rule, the narrowest width within 1 validation image (0.3 points) of the best, keeps "
+                    "accuracy over seeds 0–2; the rule, the narrowest width within 1 validation image (0.3 points) of the best, keeps "
                     "100, 0.1 points below the best (1,000 units).")
     assert c.width_rule({100: 0.99, 256: 0.95}, 100, 100, 1 / 360, 360).endswith("keeps 100, the best.")
 

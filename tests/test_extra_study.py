@@ -10,7 +10,7 @@ from matplotlib.colors import to_hex  # noqa: E402
 
 from lab1 import data, nn, optim, plots  # noqa: E402
 from lab1.study import comparisons as cmp  # noqa: E402
-from lab1.study import conv_report, figures  # noqa: E402
+from lab1.study import conv_report, figures, terms  # noqa: E402
 from lab1.train import NEVER, fit  # noqa: E402
 
 
@@ -125,19 +125,90 @@ def test_failed_runs_tell_flat_falling_rising_and_diverged_apart():
 
 
 def test_a_flat_loss_above_its_start_is_not_called_stuck():
-    text = cmp.failed_runs(_failed_history([1e56], start=1.0, window_start=1e56), 21)
+    text = cmp.failed_runs(_failed_history([0.3], start=0.25, window_start=0.3), 21)
     assert "has a flat loss" in text and "stuck" not in text
 
 
-def test_fastest_variants_that_tie_are_named_together():
-    def summary(median):
-        return dict(reached=5, models=5, perfect_at_end=5, epochs_to_perfect_median=median, epochs=100)
+@pytest.mark.parametrize("final, window_start", [(1e56, 1e56), (1.96e9, 1.69e10)])
+def test_a_finite_loss_far_above_its_start_blew_up(final, window_start):
+    """06d: losses of 1e56 (flat) and 1.69e10 -> 1.96e9 ('still falling') from a start of 0.25."""
+    text = cmp.failed_runs(_failed_history([final], start=0.25, window_start=window_start), 21)
+    assert text.startswith("1 run that never reached it, ending with 10 of 21 points wrong, blew up: its loss ends "
+                           f"at least {terms.BLEW_UP:g} times the loss of the initial weights (from $0.250$ to ")
+    assert "flat" not in text and "falling" not in text
 
-    runs = {("xor", k): {"summary": summary(m), "lr": 1.0} for k, m in (("a", 21), ("b", 21), ("c", 40))}
+
+def test_one_epoch_window_is_the_last_epoch():
+    text = cmp.failed_runs(_failed_history([0.25], epochs=5), 21)
+    assert "over the last epoch (" in text and "1 epoch" not in text
+    assert "over the last epoch," in cmp.flat_rule(5) and "1 epochs" not in cmp.flat_rule(5, again=True)
+    assert cmp.last_epochs(1000) == "the last 1,000 epochs"
+    assert [cmp.the_seeds(n) for n in (1, 2, 3)] == ["the seed", "both seeds", "the 3 seeds"]
+
+
+def _summary(first, models=None, loss_rate=0.0):
+    first = np.asarray(first, dtype=np.float64)
+    models = len(first) if models is None else models
+    return dict(reached=len(first), models=models, perfect_at_end=len(first), epochs_to_perfect=first,
+                epochs_to_perfect_median=float(np.median(first)), epochs=2000, loss_increase_rate=loss_rate)
+
+
+def test_fastest_variants_that_tie_are_named_together():
+    runs = {("xor", k): {"summary": _summary(m), "lr": 1.0}
+            for k, m in (("a", [20, 21, 22]), ("b", [20, 21, 22]), ("c", [39, 40, 41]))}
     names = {"a": "Adagrad", "b": "RMSprop", "c": "SGD"}
     text = cmp.ranking_sentences(runs, ["a", "b", "c"], names, {"xor": None}, "xor", "optimizers")
-    assert "the fastest, tied, are Adagrad (lr 1) and RMSprop (lr 1), each after a median of 21 epochs" in text
-    assert "the slowest SGD, after a median of 40 epochs" in text
+    assert "the lowest median first epoch at 100% is shared by Adagrad (lr 1) and RMSprop (lr 1), 21 epochs" in text
+    assert "the highest SGD's, 40 epochs" in text and "fastest" not in text
+
+
+def test_the_fastest_is_named_only_beyond_the_seed_spread():
+    """07d: ReLU's median (92) is the lowest, but its seeds (91, 92, 631) overlap tanh's (92-147)."""
+    runs = {("linear", k): {"summary": _summary(m), "lr": 1.0}
+            for k, m in (("relu", [91, 92, 631]), ("tanh", [92, 101, 147]), ("sigmoid", [250, 266, 280]))}
+    names = {"relu": "ReLU", "tanh": "tanh", "sigmoid": "sigmoid"}
+    text = cmp.ranking_sentences(runs, list(names), names, {"linear": None}, "linear", "activations")
+    assert "the fastest is" not in text and "ReLU is the fastest" not in text
+    assert "the lowest median first epoch at 100% is ReLU's (lr 1), 92 epochs (3/3 runs)" in text
+    assert "ReLU is not faster than tanh and sigmoid by more than the seed spread" in text
+    runs["linear", "relu"]["summary"] = _summary([60, 61, 62])
+    text = cmp.ranking_sentences(runs, list(names), names, {"linear": None}, "linear", "activations")
+    assert "ReLU is the fastest, by more than the seed spread." in text
+    assert "2,000 epochs" in cmp.epochs_text(dict(reached=0, models=3, epochs=2000))
+
+
+def _oscillating(window, final, rate=0.4):
+    loss = np.vstack([np.full(len(final), 9.0), window, final])
+    return {"summary": {"loss_increase_rate": rate},
+            "history": SimpleNamespace(loss=loss, final_losses=np.asarray(final, dtype=np.float64), epochs=3)}
+
+
+def test_an_oscillating_loss_falls_only_when_it_still_falls():
+    """06c: a loss flat at 0.249 over the last epochs that rose in 39.9% of them does not 'fall'."""
+    runs = {("xor", "momentum"): _oscillating([0.25, 0.251], [0.249, 0.249]),
+            ("linear", "sgd"): _oscillating([0.25, 0.3], [0.01, 0.02]),
+            ("linear", "adam"): _oscillating([0.25, 0.3], [0.01, 0.29]),
+            ("xor", "sgd"): _oscillating([0.25, 0.3], [0.01, 0.02], rate=0.1),
+            ("xor", "adam"): _oscillating([0.25, 0.3], [0.01, 0.02], rate=0.1),
+            ("linear", "momentum"): _oscillating([0.25, 0.3], [0.01, 0.02], rate=0.1)}
+    names = {"momentum": "SGD + momentum", "sgd": "SGD", "adam": "Adam"}
+    text = cmp.oscillation_sentence(runs, ["sgd", "momentum", "adam"], names, ["xor", "linear"])
+    assert "value at the start of the last epoch, " in text
+    assert "it oscillates while it still falls with SGD on Linear (40.0%)" in text
+    assert "it oscillates without still falling with SGD + momentum on XOR (40.0%)" in text
+    assert "Adam on Linear (40.0%, falling in 1 of 2 runs)" in text
+    assert "SGD on XOR" not in text and "while it falls" not in text
+    assert cmp.oscillation_sentence({("xor", "sgd"): _oscillating([0.25], [0.1], rate=0.1)}, ["sgd"], names,
+                                    ["xor"]) == ""
+
+
+def test_initial_losses_and_blew_up_losses_read_the_first_epoch():
+    history = SimpleNamespace(loss=np.array([[0.25, 0.3], [1e9, 0.1]]), final_losses=np.array([2e9, 0.05]))
+    runs = {("xor", "sgd"): {"history": history}}
+    assert cmp.initial_losses(runs) == {"xor": {"sgd": [0.25, 0.3]}}
+    initial, final = cmp.blew_up_losses(runs, "xor", ["sgd"], {"sgd": "SGD"})["SGD"]
+    np.testing.assert_array_equal(initial, [0.25, 0.3])
+    np.testing.assert_array_equal(final, [2e9, 0.05])
 
 
 @pytest.mark.parametrize("leaky, plain, expected", [
@@ -155,3 +226,124 @@ def test_leaky_sentence_follows_the_counts(leaky, plain, expected):
     text = activations.leaky_sentence(runs, ["xor", "linear"], 5)
     assert expected in text
     assert ("so it can come back." in text) == (expected.startswith("in more"))
+
+
+# --------------------------------------------------------------------------- Section 5 claims
+
+def _finals(first, seeds=None, epochs=500):
+    from lab1.study.finals import Finals
+    first = list(first)
+    seeds = len(first) if seeds is None else seeds
+    first += [NEVER] * (seeds - len(first))
+    return Finals(accuracy=[1.0 if f > 0 else 0.5 for f in first], first_perfect=first, epochs=epochs)
+
+
+def test_blew_up_names_variants_whose_finite_loss_ends_far_above_its_start():
+    from lab1.study import claims
+    losses = {"SGD": ([0.25, 0.3, 0.2], [3.46e55, 1e8, 2.0]), "Adam": ([0.25, 0.3, 0.2], [0.01, 0.02, 0.01]),
+              "SGD + momentum": ([0.25, 0.3, 0.2], [0.2, np.nan, 1.96e9])}
+    assert claims.blew_up(losses, "on XOR") == (
+        "On XOR, the loss blew up with SGD (3 of 3 seeds) and SGD + momentum (1 of 3 seeds): it ended finite but at "
+        f"least {terms.BLEW_UP:g} times the loss of the initial weights (the largest final loss is "
+        "$3.46 \\times 10^{55}$).")
+    assert claims.blew_up({"Adam": ([0.25], [0.01]), "SGD": ([0.25], [np.inf])}, "on XOR") is None   # inf: diverged
+    assert claims.blew_up({"SGD": ([0.25], [0.26])}, "on XOR") is None                              # above, not far
+    assert claims.blew_up({"SGD": ([0.25], [30.0])}, "on XOR").startswith("On XOR, the loss blew up with SGD:")
+
+
+def test_lowest_final_loss_names_ties_as_printed():
+    """06a: RMSprop and Adagrad both print 0.249 on XOR; 06c: all five print 0.249."""
+    from lab1.study import claims
+    xor = {"SGD": 0.2503, "Adagrad": 0.2491, "RMSprop": 0.2489, "Adam": 0.2502}
+    text = claims.lowest_final_loss({"xor": xor, "linear": {"SGD": 0.25, "Adagrad": 0.239, "RMSprop": 0.232,
+                                                            "Adam": 0.245}}, "optimizer")
+    assert text == ("On XOR, Adagrad and RMSprop tie for the lowest mean final loss, $0.249$. On the linear data, the "
+                    "lowest mean final loss is RMSprop's ($0.232$).")
+    same = {n: 0.2491 for n in ("SGD", "Adagrad", "RMSprop", "Adam", "SGD + momentum")}
+    text = claims.lowest_final_loss({"xor": same, "linear": {"SGD": 0.1, "Adam": 2.8e-5}}, names={"xor": "XOR",
+                                                                                               "linear": "Linear"})
+    assert text.startswith("On XOR, all 5 optimizers end with the same mean final loss, $0.249$: a tie. On Linear, "
+                           "the lowest mean final loss is Adam's")
+    assert claims.lowest_final_loss({"xor": {"A": 0.1, "B": 0.2}, "linear": {"A": 0.01, "B": None}}) == (
+        "A ends with the lowest mean final loss on both data sets ($0.100$ on XOR, $1.00 \\times 10^{-2}$ on the "
+        "linear data).")
+    assert claims.lowest_final_loss({"xor": {"A": None}}) is None
+
+
+def test_fastest_verdict_needs_more_than_the_seed_spread():
+    from lab1.study import claims
+    text = claims.fastest_verdict({"ReLU": [91, 92, 631], "tanh": [92, 101, 147]}, "ReLU")
+    assert text.startswith("ReLU is not faster than tanh by more than the seed spread")
+    assert claims.fastest_verdict({"a": [10], "b": [20]}, "a") == \
+        "With one seed each, there is no seed spread to judge these differences by."
+    text = claims.fastest_variant({"tanh": _finals([92, 101, 147]), "ReLU": _finals([91, 92, 631])}, "on Linear")
+    assert "is reached by ReLU" in text and "ReLU is not faster than tanh" in text
+
+
+def test_tanh_is_called_faster_than_sigmoid_only_beyond_the_seed_spread():
+    """07b: tanh 32-34 against sigmoid 19-311 epochs: medians 33 and 165, but the ranges overlap."""
+    from lab1.study import activations
+    histories = {"tanh": [32, 34], "sigmoid": [19, 311]}
+
+    def run(first, lr):
+        first = np.asarray(first)
+        loss = np.full((3, len(first)), 0.1)
+        return {"lr": lr, "history": SimpleNamespace(
+            loss=loss, final_accuracies=np.ones(len(first)), first_perfect_epoch=first,
+            diverged_epoch=np.full(len(first), NEVER), final_losses=loss[-1],
+            final_val_accuracies=np.array([]), epochs=500)}
+    runs = {("linear", a): run(f, lr) for (a, f), lr in zip(histories.items(), (3.0, 10.0))}
+    text = activations.tanh_sentence(runs, ["linear"])
+    assert "faster" not in text.replace("sigmoid's larger", "")
+    assert "tanh and sigmoid are within the seed spread of each other (33 ± 1 against 165 ± 146)" in text
+    assert "On Linear (tanh at lr 3, sigmoid at 10), with both, every seed reaches 100%;" in text
+    runs["linear", "sigmoid"] = run([150, 180], 10.0)
+    assert "lower for tanh than for sigmoid" in activations.tanh_sentence(runs, ["linear"])
+
+
+@pytest.mark.parametrize("inactive, expected", [
+    ([[2, 0]], "On XOR, the only ReLU run ends with dead units: 2 of its 8 hidden units."),
+    ([[0], [1]], "On XOR, 1 of 2 ReLU runs ends with dead units: 1 of the 1 hidden unit of that run (2 in both "
+                 "runs); in it a whole hidden layer is dead"),
+    ([[1, 0], [0, 0], [1, 1]], "On XOR, 2 of 3 ReLU runs end with dead units: 3 of the 16 hidden units of those 2 "
+                               "runs (24 in all 3 runs)."),
+])
+def test_dead_sentence_grammar_follows_the_counts(inactive, expected):
+    """07a: 'all 1 ReLU runs end'; 07b: '1 of 2 ReLU runs end ... of those 1 runs (2 in all 2 runs)'."""
+    from lab1.study import activations
+    inactive = np.asarray(inactive)
+    hidden = [4, 4] if inactive.shape[1] == 2 else [1]
+    history = SimpleNamespace(final_accuracies=np.full(len(inactive), 0.52))
+    data = {"xor": SimpleNamespace(y=np.array([0, 1, 1]))}
+    text = activations.dead_sentence({("xor", "relu"): {"inactive": inactive, "history": history}}, data, "xor",
+                                     hidden)
+    assert text.startswith(expected)
+    assert "all 1 " not in text and "those 1 " not in text and "1 hidden units" not in text
+
+
+def test_width_rule_says_which_seeds_and_when_there_was_nothing_to_choose():
+    from lab1.study import claims
+    text = claims.width_rule({5: 0.269}, 5, 5, 1 / 360, 360, seeds=(0, 1, 2), table_seeds=[0])
+    assert text == ("5 hidden units gave 26.9% mean validation accuracy over seeds 0–2 (the results table averages "
+                    "seed 0, so its validation column can differ); with one width tried, the rule had nothing to "
+                    "choose and keeps 5.")
+    text = claims.width_rule({3: 0.2, 5: 0.3}, 5, 5, 1 / 360, 360, seeds=(0, 1, 2), table_seeds=[0, 1, 2])
+    assert "over seeds 0–2; the rule" in text and "results table" not in text
+
+
+def test_the_mlp_is_the_usual_baseline_architecture_not_its_width():
+    from lab1.study import convolution
+    text = convolution.model_choices_text(5, "W.")
+    assert "a common baseline" not in text and "usual baseline architecture" in text
+    assert "1 epochs" not in convolution.models_text(100, 1, 1) and "1 seeds" not in convolution.models_text(100, 1, 1)
+
+
+def test_lost_sentence_grammar_for_one_run():
+    s = {"a": dict(reached=1, perfect_at_end=0), "b": dict(reached=0, perfect_at_end=0)}
+    names = {"a": "Adam", "b": "SGD"}
+    assert cmp.lost_sentence(s, ["a", "b"], names) == \
+        "The only run that reached 100% at some epoch (Adam) lost points again after it."
+    s["a"]["perfect_at_end"] = 1
+    assert "1 runs" not in cmp.lost_sentence(s, ["a", "b"], names)
+    s = {"a": dict(reached=2, perfect_at_end=1)}
+    assert cmp.lost_sentence(s, ["a"], names).startswith("Of the 2 runs that reached 100% at some epoch, 1 is at 100%")

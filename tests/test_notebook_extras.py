@@ -36,7 +36,11 @@ RUNS = {
     "convolution": ("08_convolution", dict(quick=True, mlp_widths=[8, 16], spiral=False)),
     # one epoch and one width; the spiral too
     "convolution_one_epoch": ("08_convolution", dict(quick=True, digits_epochs=1, mlp_widths=[12], spiral=True)),
+    # no output activation and ReLU units: plain SGD's loss blows up to a finite 1e50 or so
+    "optimizers_blow_up": ("06_optimizers", dict(quick=True, activation="relu", output="identity",
+                                                 hidden=[16, 16], compare_epochs=40)),
 }
+COMPARISONS = ("optimizers", "optimizers_one_seed", "optimizers_blow_up", "activations", "activations_one_seed")
 
 
 def _execute(notebook, parameters, folder):
@@ -182,24 +186,79 @@ def test_misspelt_parameter_is_rejected(tmp_path):
 
 # --------------------------------------------------------------------------- 06 and 07
 
-@pytest.mark.parametrize("run, study, names", [
-    ("optimizers", "optimizer", OPTIMIZERS), ("optimizers_one_seed", "optimizer", OPTIMIZERS),
-    ("activations", "activation", ACTIVATIONS), ("activations_one_seed", "activation", ACTIVATIONS)])
-def test_comparison_findings_agree_with_the_runs(executed, run, study, names):
+def _study(run):
+    return ("optimizer", OPTIMIZERS) if run.startswith("optimizers") else ("activation", ACTIVATIONS)
+
+
+def _key(names, name):
+    """A variant's key from its name as printed (a name may start a sentence, capitalised)."""
+    return {k.lower(): v for k, v in names.items()}[name.lower()]
+
+
+def _verdict(sentence, first, names):
+    """'X is the fastest, by more than the seed spread.' or 'X is not faster than Y and Z by more than the
+    seed spread (first epoch at 100%, mean ± std: 15 ± 5 for X, 40 ± 2 for Y, ...)': the numbers and the rule
+    (terms.py: lower by more than the larger population std) from the per-seed first epochs, first(name) ->
+    [epoch or None], among the variants (names) that bring every seed to 100%."""
+    stats = {n: first(n) for n in names}
+    stats = {n: v for n, v in stats.items() if all(e is not None for e in v)}
+    numbers = re.search(r"\(first epoch at 100%, mean ± std: (.*?)\)", sentence)
+    for mean, std, name in re.findall(r"([\d,]+)(?: ± ([\d,]+))? for ([^,]+?)(?:,|$)",
+                                      numbers.group(1) if numbers else ""):
+        epochs = stats[name]
+        assert f"{np.mean(epochs):,.0f}" == mean and f"{np.std(epochs):,.0f}" == (std or "0"), (sentence, name)
+    fastest = next(n for n in stats if n.lower() == sentence.split(" is ")[0].lower())
+    others = [n for n in stats if n != fastest]
+
+    def beats(other):
+        a, b = stats[fastest], stats[other]
+        return np.mean(b) - np.mean(a) > max(np.std(a), np.std(b))
+    if " is the fastest, " in sentence:
+        assert all(beats(n) for n in others), sentence
+    else:
+        close = _names(re.search(r"is not faster than (.*?) by more than", sentence).group(1))
+        assert close == [n for n in others if not beats(n)] and close, sentence
+
+
+@pytest.mark.parametrize("run", COMPARISONS)
+def test_comparison_findings_agree_with_the_runs(executed, run):
+    study, names = _study(run)
     nb, document = executed[run]
     chosen = document["parameters"]["chosen_lr"]
+    initial = document["parameters"]["initial_loss"]
     seeds = document["parameters"]["seeds"] if not document["parameters"]["quick"] else \
         min(document["parameters"]["seeds"], 2)
     text = _findings(nb)
+    datasets = None
     for sentence in _sentences(text):
         matched = False
+
+        def first(name, d):
+            return _first_epochs(document, study, d, _key(names, name), chosen[d][_key(names, name)])
+        if re.match(r"\S+ is (the fastest|not faster than)", sentence):
+            (d,) = datasets                                     # the ranking sentence before it
+            _verdict(sentence, lambda name: first(name, d), names)
+            continue
+        if sentence == "With one seed each, there is no seed spread to judge these differences by.":
+            assert seeds == 1
+            continue
         where = re.match(r"On (XOR and the linear data|XOR|the linear data)(?: among [^,]*)?, ", sentence)
         assert where, sentence
         datasets = [DATASET[d] for d in where.group(1).split(" and ")] if "XOR and" in where.group(1) \
             else [DATASET[where.group(1)]]
-
-        def first(name, d):
-            return _first_epochs(document, study, d, names[name], chosen[d][names[name]])
+        blew = re.search(r"the loss blew up with (.*?): it ended finite but at least 10 times the loss of the "
+                         r"initial weights", sentence)
+        if blew:
+            (d,) = datasets
+            listed = {}
+            for item in re.finditer(r"([A-Za-z+ ]+?)(?: \((\d+) of (\d+) seeds?\))?(?:, | and |$)", blew.group(1)):
+                listed[item.group(1).strip()] = int(item.group(2) or 1)
+            for name, k in listed.items():
+                key = _key(names, name)
+                finals = [r["train_loss"] for r in _seeds(document, study, d, {study: key, "lr": chosen[d][key]})]
+                up = [f is not None and f >= 10 * i for f, i in zip(finals, initial[d][key])]
+                assert sum(up) == k, (sentence, name)
+            matched = True
         reach = re.search(r"(?:every|the only) seed reaches 100% training accuracy within ([\d,]+) epochs with "
                           r"(?:each of the \d+ \w+|both \w+|the only \w+, (\S+)|(.*?))(?:, but not with (.*?))?"
                           r"\.$", sentence)
@@ -264,6 +323,96 @@ def test_comparison_findings_agree_with_the_runs(executed, run, study, names):
         assert matched, f"unchecked sentence: {sentence}"
 
 
+def _details(nb):
+    texts = [re.sub(r"\s+", " ", t) for t in _markdown(nb) if t.lstrip().startswith("**Details.**")]
+    assert len(texts) == 1
+    return texts[0]
+
+
+def _mean_loss(document, study, d, key, lr):
+    losses = [r["train_loss"] for r in _seeds(document, study, d, {study: key, "lr": lr})]
+    return np.mean([v for v in losses if v is not None]) if any(v is not None for v in losses) else None
+
+
+@pytest.mark.parametrize("run", COMPARISONS)
+def test_blown_up_runs_are_said_in_the_findings(executed, run):
+    """A chosen run whose finite loss ends at least terms.BLEW_UP times its initial loss is named."""
+    study, names = _study(run)
+    nb, document = executed[run]
+    chosen, initial = document["parameters"]["chosen_lr"], document["parameters"]["initial_loss"]
+    text = _findings(nb)
+    for d, where in (("xor", "XOR"), ("linear", "the linear data")):
+        blown = [name for name, key in names.items() if any(
+            r["train_loss"] is not None and r["train_loss"] >= 10 * i
+            for r, i in zip(_seeds(document, study, d, {study: key, "lr": chosen[d][key]}), initial[d][key]))]
+        said = re.search(rf"On {where}, the loss blew up with (.*?): it ended", text)
+        assert bool(blown) == bool(said), (run, d, blown)
+        if blown:
+            assert all(name in said.group(1) for name in blown)
+    if run == "optimizers_blow_up":
+        assert "blew up" in text and "blew up" in _details(nb)
+
+
+@pytest.mark.parametrize("run", COMPARISONS)
+def test_details_lowest_loss_oscillation_and_speed_agree_with_the_runs(executed, run):
+    study, names = _study(run)
+    nb, document = executed[run]
+    chosen = document["parameters"]["chosen_lr"]
+    details = _details(nb)
+    titles = {"XOR": "xor", "Linear": "linear"}
+    if study == "optimizer":
+        means = {d: {n: _mean_loss(document, study, d, k, chosen[d][k]) for n, k in names.items()} for d in chosen}
+        printed = {d: {n: _number(f"{v:.3g}") if v is not None else None for n, v in m.items()}
+                   for d, m in means.items()}
+        both = re.search(r"(\S+(?: \+ momentum)?) ends with the lowest mean final loss on both data sets", details)
+        groups = {}
+        if both:
+            groups = {d: [both.group(1)] for d in chosen}
+        for where, who in re.findall(r"On (XOR|Linear), the lowest mean final loss is (.*?)'s", details):
+            groups[titles[where]] = [who]
+        for where, who in re.findall(r"On (XOR|Linear), ([^.;]*?) tie for the lowest mean final loss", details):
+            groups[titles[where]] = _names(who)
+        for where in re.findall(r"On (XOR|Linear), all \d+ optimizers end with the same mean final loss", details):
+            groups[titles[where]] = list(names)
+        assert set(groups) == set(chosen), details
+        for d, group in groups.items():
+            low = min(v for v in printed[d].values() if v is not None)
+            assert sorted(group) == sorted(n for n, v in printed[d].items() if v == low), (d, group, printed[d])
+    window = document["parameters"]["window_loss"]
+    assert "while it falls" not in details
+    oscillation = re.search(r"Counting a loss as still falling when it ends more than 5% below its value at the "
+                            r"start of the last [\d,]* ?epochs?, (.*?)\.(?: [A-Z]|$)", details)
+    for part in (oscillation.group(1).split("; ") if oscillation else []):
+        kind = ("falls" if part.startswith("it oscillates while it still falls") else
+                "none" if part.startswith("it oscillates without still falling") else "some")
+        for name, where in re.findall(r"([A-Za-z][A-Za-z+ ]*?) on (XOR|Linear) \(", part):
+            name = re.sub(r"^(?:and |it oscillates .*? with )", "", name)
+            d, key = titles[where], _key(names, name)
+            finals = [r["train_loss"] for r in _seeds(document, study, d, {study: key, "lr": chosen[d][key]})]
+            fell = [f < 0.95 * i for f, i in zip(finals, window[d][key]) if f is not None and i is not None]
+            assert {"falls": all(fell), "none": not any(fell), "some": 0 < sum(fell) < len(fell)}[kind], (part, name)
+    # 'the fastest' only by the rule; every verdict checked against the seeds' first epochs
+    assert "the fastest is" not in details
+    verdicts = list(re.finditer(r"(?<=\. )\S+ is (?:the fastest, by more than the seed spread\.|not faster than "
+                                r"[^(]*\([^)]*\)[^.]*\.)", details))
+    for verdict in verdicts:
+        d = titles[re.findall(r"On (XOR|Linear), with ", details[:verdict.start()])[-1]]
+        _verdict(verdict.group(0), lambda name: _first_epochs(document, study, d, _key(names, name),
+                                                              chosen[d][_key(names, name)]), names)
+
+
+@pytest.mark.parametrize("run", list(RUNS))
+def test_grammar_follows_the_numbers_in_every_caption_and_text(executed, run):
+    """'1 seed', 'the last epoch', 'the only ReLU run', '2,000 epochs': never '1 seeds' or 'all 1 runs'."""
+    nb, _ = executed[run]
+    text = re.sub(r"\s+", " ", "\n".join(_markdown(nb)))
+    assert not re.search(r"(?<![\d/.,])1 (?:seeds|epochs|runs|hidden units|units|images)\b", text), \
+        re.search(r".{60}(?<![\d/.,])1 (?:seeds|epochs|runs|hidden units|units|images)\b.{20}", text)
+    assert not re.search(r"\b(?:all|the|those|last) 1 \w+s\b", text)
+    assert not re.search(r"\b\d{4,} (?:epochs|seeds)", text), "counts over 999 are written 1,000"
+    assert "a common baseline" not in text
+
+
 def test_one_seed_runs_say_the_only_seed_and_no_spread(executed):
     for run in ("optimizers_one_seed", "activations_one_seed"):
         text = _findings(executed[run][0])
@@ -301,15 +450,20 @@ def test_convolution_findings_agree_with_the_runs(executed, run):
     widths = document["parameters"]["mlp_widths"]
     width = re.search(r"one hidden layer of ([\d,]+) ReLU units", markdown)
     assert width and int(width.group(1).replace(",", "")) in widths
-    rule = re.search(r"((?:[\d,]+(?:, | and )?)+) hidden units? gave (.*?) mean validation accuracy; the rule, the "
-                     r"narrowest width within (\d+) validation images? \(([\d.]+) points\) of the best, keeps ([\d,]+)",
+    rule = re.search(r"((?:[\d,]+(?:, | and )?)+) hidden units? gave (.*?) mean validation accuracy over seeds 0–2"
+                     r"(?: \(the results table averages (seeds? [\d–]+), so its validation column can differ\))?; "
+                     r"(?:the rule, the narrowest width within (\d+) validation images? \(([\d.]+) points\) of the "
+                     r"best,|with one width tried, the rule had nothing to choose and) keeps ([\d,]+)",
                      re.sub(r"\s+", " ", markdown))
-    assert rule, "the width rule is stated with its numbers"
+    assert rule, ("the width rule is stated with its numbers", markdown[markdown.find("hidden units gave") - 80:][:400])
+    digits_seeds = 1 if document["parameters"]["quick"] else document["parameters"]["digits_seeds"]
+    assert rule.group(3) == (None if digits_seeds == 3 else "seed 0" if digits_seeds == 1 else f"seeds 0–{digits_seeds - 1}")
     tried = [int(w.replace(",", "")) for w in _names(rule.group(1))]
     scores = dict(zip(tried, (_number(p) for p in _names(rule.group(2)))))
-    kept = int(rule.group(5).replace(",", ""))
+    kept = int(rule.group(6).replace(",", ""))
     assert tried == widths and kept == int(width.group(1).replace(",", ""))
-    margin = float(rule.group(4))
+    assert (rule.group(4) is None) == (len(widths) == 1)
+    margin = float(rule.group(5) or 0)
     assert scores[kept] >= max(scores.values()) - margin - 0.1            # printed values round to 0.1
     assert all(scores[w] < max(scores.values()) - margin + 0.1 for w in tried if w < kept)
 

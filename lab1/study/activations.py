@@ -6,10 +6,13 @@ activation changes; dead rectifier units are counted with analysis.inactive_unit
 import numpy as np
 
 from .. import nn
-from .comparisons import (TITLES, edge_sentence, flat_rule, lost_explanation, lr_text, median_epochs,
-                          oscillation_sentence, ranking_sentences)
-from .formatting import percent
+from .claims_extra import faster_or_one_seed
+from .comparisons import (TITLES, edge_sentence, flat_rule, lost_explanation, lr_text, oscillation_sentence,
+                          ranking_sentences)
+from .finals import Finals
+from .formatting import count, percent
 from .terms import WORDS
+from .wording import every, listing, noun, verb
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
 ACTIVATION_NAMES = {a: WORDS[a] for a in ACTIVATIONS}
@@ -26,21 +29,27 @@ def dead_sentence(runs, data, d, hidden_units):
     inactive = run["inactive"]                                # (seeds, hidden layers)
     n, per_run = inactive.shape[0], sum(hidden_units)
     if not inactive.any():
-        return f"On {TITLES[d]} no ReLU unit ended dead."
+        return f"On {TITLES[d]}, no ReLU unit ended dead."
     with_dead = int((inactive.sum(axis=1) > 0).sum())
+    dead = count(inactive.sum())
     if with_dead == n:
-        text = (f"On {TITLES[d]}, all {n} ReLU runs end with dead units: {int(inactive.sum())} of their "
-                f"{n * per_run} hidden units")
+        head = "the only ReLU run ends" if n == 1 else f"{every(n, 'ReLU run')} end"
+        text = (f"On {TITLES[d]}, {head} with dead units: {dead} of {'its' if n == 1 else 'their'} "
+                f"{noun(n * per_run, 'hidden unit')}")
     else:
-        text = (f"On {TITLES[d]}, {with_dead} of {n} ReLU runs end with dead units: {int(inactive.sum())} of "
-                f"the {with_dead * per_run} hidden units of those {with_dead} runs ({n * per_run} in all {n} runs)")
+        those = "that run" if with_dead == 1 else f"those {with_dead} runs"
+        text = (f"On {TITLES[d]}, {with_dead} of {noun(n, 'ReLU run')} {verb(with_dead, 'end')} with dead units: "
+                f"{dead} of the {noun(with_dead * per_run, 'hidden unit')} of {those} ({count(n * per_run)} in "
+                f"{every(n, 'run')})")
     whole_layer = np.any(inactive == np.array(hidden_units), axis=1)
     if whole_layer.any():
+        k = int(whole_layer.sum())
         stuck = run["history"].final_accuracies[whole_layer]
         majority = max(data[d].y.mean(), 1 - data[d].y.mean())
-        text += (f"; in {int(whole_layer.sum())} of them a whole hidden layer is dead, so the output no longer "
-                 f"depends on the input and no gradient reaches the layers below: those runs end at "
-                 f"{', '.join(percent(a) for a in stuck)} (always predicting one class gives {percent(majority)})")
+        where = "it" if with_dead == 1 else f"{k} of them"
+        text += (f"; in {where} a whole hidden layer is dead, so the output no longer depends on the input and no "
+                 f"gradient reaches the layers below: {'that run ends' if k == 1 else 'those runs end'} at "
+                 f"{listing(percent(a) for a in stuck)} (always predicting one class gives {percent(majority)})")
     return text + "."
 
 
@@ -49,7 +58,7 @@ def leaky_sentence(runs, data, seeds):
     reached = {d: (runs[d, "leaky_relu"]["summary"]["reached"], runs[d, "relu"]["summary"]["reached"]) for d in data}
     better = [TITLES[d] for d in data if reached[d][0] > reached[d][1]]
     worse = [TITLES[d] for d in data if reached[d][0] < reached[d][1]]
-    counts = "; ".join(f"{TITLES[d]}: {leaky} against {plain} of {seeds}" for d, (leaky, plain) in reached.items())
+    counts = "; ".join(f"{TITLES[d]}: {leaky} against {plain} of {count(seeds)}" for d, (leaky, plain) in reached.items())
     if worse:
         return (f"Leaky ReLU reaches 100% in fewer runs than ReLU on {' and '.join(worse)}"
                 + (f" and in more on {' and '.join(better)}" if better else "")
@@ -64,25 +73,26 @@ def leaky_sentence(runs, data, seeds):
 
 
 def tanh_sentence(runs, data):
+    """Tanh against sigmoid, each at its own rate: faster only by the report's rule (more seeds at
+    100%, or first epochs lower by more than the seed spread: claims.faster)."""
     parts = []
     for d in data:
-        a = median_epochs(runs[d, "sigmoid"]["summary"])
-        b = median_epochs(runs[d, "tanh"]["summary"])
-        if a is None or b is None:
+        sig, tanh = (Finals.of(runs[d, a]["history"]) for a in ("sigmoid", "tanh"))
+        if not (sig.reached or tanh.reached):
             continue
         lr_sig, lr_tanh = runs[d, "sigmoid"]["lr"], runs[d, "tanh"]["lr"]
         rates = (f"both at lr {lr_text(lr_tanh)}" if lr_tanh == lr_sig
                  else f"tanh at lr {lr_text(lr_tanh)}, sigmoid at {lr_text(lr_sig)}")
-        part = (f"on {TITLES[d]} tanh is {'faster' if b < a else 'slower'} than sigmoid (median {b:.0f} against "
-                f"{a:.0f} epochs, {rates}")
+        compared = faster_or_one_seed("tanh", tanh, "sigmoid", sig)
+        part = f"On {TITLES[d]} ({rates}), {compared[0].lower()}{compared[1:]}"
         if lr_sig > lr_tanh:
-            part += ": sigmoid's larger rate makes up part of its smaller derivative"
-        parts.append(part + ")")
+            part += " Sigmoid's larger rate makes up part of its smaller derivative."
+        parts.append(part)
     if not parts:
         return ""
     return ("Tanh's derivative reaches 1 instead of 1/4 and its output is centered on zero, so at the same "
-            "learning rate a larger gradient reaches the first layer. With each activation at its own best rate, "
-            + "; ".join(parts) + ".")
+            "learning rate a larger gradient reaches the first layer. Each activation runs at its own best rate. "
+            + " ".join(parts))
 
 
 def discussion(runs, data, epochs, seeds, hidden_units):

@@ -27,8 +27,9 @@ The claims live in modules by theme; this module gathers them, so a notebook or 
 (claims_sections.py holds the claims of Sections 2 and 4, claims_results.py those of Sections
 1-3; wording.py the grammar and the tie rule they all share.)
 """
-from .claims_extra import (beats, confusions, dead_units, equal_step, fastest_variant, fit_and_gaps,
-                           gradients_agree, loss_change, on_each, reach_by_variant, width_rule)
+from .claims_extra import (beats, blew_up, confusions, dead_units, equal_step, fastest_variant, fastest_verdict,
+                           fit_and_gaps, gradients_agree, loss_change, lowest_final_loss, on_each,
+                           reach_by_variant, width_rule)
 from .claims_general import (compare, direction, divergence, faster, no_gain, ranking, reach, reach_for,
                              reach_phrase, same_order, spread_order, spread_text, trend, works_on_each)
 from .claims_no_activation import (beats_linear, bend_lesson, collapses, linear_bound, most_accurate, own_rate,
@@ -42,8 +43,9 @@ __all__ = [
     "same_order", "spread_order", "spread_text", "trend", "works_on_each",
     "beats_linear", "bend_lesson", "collapses", "linear_bound", "most_accurate", "own_rate", "same_lines",
     "same_path", "scale_order", "seed_decides", "variant_divergence",
-    "beats", "confusions", "dead_units", "equal_step", "fastest_variant", "fit_and_gaps", "gradients_agree",
-    "loss_change", "on_each", "reach_by_variant", "width_rule",
+    "beats", "blew_up", "confusions", "dead_units", "equal_step", "fastest_variant", "fastest_verdict",
+    "fit_and_gaps", "gradients_agree", "loss_change", "lowest_final_loss", "on_each", "reach_by_variant",
+    "width_rule",
     # the numbers and grammar the claims use, for notebooks that word a sentence around one
     "count", "loss_text", "mean_std", "percent", "sci",
     "DATASET_NAMES", "capital", "every", "listing", "noun", "on_datasets", "ties", "value_text", "values_text",

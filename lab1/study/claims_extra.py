@@ -7,10 +7,11 @@ with the others (tests/test_claims.py).
 """
 import numpy as np
 
-from .claims_general import compare, faster, ranking, spread_order
+from .claims_general import compare, faster, ranking, spread_order, spread_text
 from .formatting import count, loss_text, percent, sci
-from .terms import FITS
-from .wording import capital, every, listing, noun, on_datasets, ties, value_text, values_text, verb
+from .terms import BLEW_UP, FITS
+from .wording import (DATASET_NAMES, capital, every, listing, noun, on_datasets, ties, value_text, values_text,
+                      verb)
 
 
 def reach_by_variant(finals_by_name, where, kind="variant"):
@@ -47,13 +48,96 @@ def reach_by_variant(finals_by_name, where, kind="variant"):
 
 def fastest_variant(finals_by_name, where):
     """Lowest and highest median first epoch at 100% among the variants that bring every seed
-    there (ties as the report prints epochs); None for fewer than two such variants."""
-    medians = {n: f.median_first() for n, f in finals_by_name.items() if f.reached == f.seeds and f.reached}
+    there (ties as the report prints epochs), then whether the lowest is faster than the others
+    by the report's rule (fastest_verdict); None for fewer than two such variants."""
+    reaching = {n: f for n, f in finals_by_name.items() if f.reached == f.seeds and f.reached}
+    medians = {n: f.median_first() for n, f in reaching.items()}
     sentence = ranking(medians, "median first epoch at 100%", fmt=count, higher_is_better=False)
     if sentence is None:
         return None
     scope = "" if len(medians) == len(finals_by_name) else f" among {listing(medians)}"
-    return f"{capital(where)}{scope}, {sentence[0].lower()}{sentence[1:]}"
+    text = f"{capital(where)}{scope}, {sentence[0].lower()}{sentence[1:]}"
+    lowest = [n for n in medians if ties(medians[n], min(medians.values()), count)]
+    if len(lowest) == 1:
+        text += " " + fastest_verdict({n: f.first_perfect[f.first_perfect > 0] for n, f in reaching.items()},
+                                      lowest[0])
+    return text
+
+
+def fastest_verdict(first_by_name, fastest):
+    """Whether ``fastest`` (the variant of lowest median) is faster than each other variant by the
+    report's rule (terms.py): its seeds' first epochs at 100% lower by more than the seed spread.
+
+    first_by_name: {name: first epochs at 100% of the seeds that got there}, two names or more.
+    With one seed each there is no spread, and the sentence says so.
+    """
+    others = [n for n in first_by_name if n != fastest]
+    if all(len(v) == 1 for v in first_by_name.values()):
+        return "With one seed each, there is no seed spread to judge these differences by."
+    close = [n for n in others if spread_order(first_by_name[fastest], first_by_name[n], higher_is_better=False) < 1]
+    shown = [fastest] + close
+    numbers = ", ".join(f"{spread_text(first_by_name[n], count)} for {n}" for n in shown)
+    if not close:      # the tables give each variant's first epochs; the sentence stays short
+        return f"{capital(fastest)} is the fastest, by more than the seed spread."
+    return (f"{capital(fastest)} is not faster than {listing(close)} by more than the seed spread (first epoch at "
+            f"100%, mean ± std: {numbers}), so no variant is the fastest by that rule.")
+
+
+def blew_up(losses_by_name, where):
+    """Variants whose loss blew up (terms.BLEW_UP: finite, but at least BLEW_UP times the loss of
+    the initial weights). losses_by_name: {name: (initial (M,), final (M,))}, per seed the loss
+    of the initial weights and of the returned model (nan or inf: diverged, not counted here).
+    'On XOR, the loss blew up with SGD (3 of 3 seeds) and SGD + momentum (1 of 3 seeds): ...'
+    None when no run blew up."""
+    hits = {}
+    for name, (initial, final) in losses_by_name.items():
+        initial, final = (np.atleast_1d(np.asarray(v, dtype=np.float64)) for v in (initial, final))
+        with np.errstate(invalid="ignore"):
+            up = np.isfinite(final) & np.isfinite(initial) & (final >= BLEW_UP * initial)
+        if up.any():
+            hits[name] = (int(up.sum()), len(final), float(final[up].max()))
+    if not hits:
+        return None
+
+    def how(name):
+        k, n, _ = hits[name]
+        return name if n == 1 else f"{name} ({k} of {noun(n, 'seed')})"
+    largest = max(v[2] for v in hits.values())
+    return (f"{capital(where)}, the loss blew up with {listing(how(n) for n in hits)}: it ended finite but at "
+            f"least {BLEW_UP:g} times the loss of the initial weights (the largest final loss is "
+            f"{loss_text(largest)}).")
+
+
+def lowest_final_loss(loss_by_dataset, kind="optimizer", names=None):
+    """Which variant ends with the lowest mean final loss on each data set, ties as the report
+    prints losses (loss_text). loss_by_dataset: {dataset: {name: mean final loss, None when
+    every seed diverged}}; names: how data sets are named ({key: name}, DATASET_NAMES by default).
+    None when no data set has a finite loss."""
+    names = DATASET_NAMES if names is None else names
+    groups = {}
+    for d, losses in loss_by_dataset.items():
+        finite = {n: v for n, v in losses.items() if v is not None and np.isfinite(v)}
+        if finite:
+            low = min(finite.values())
+            groups[d] = ([n for n in finite if ties(finite[n], low, loss_text)], low, len(losses))
+    if not groups:
+        return None
+    winners = {tuple(group) for group, _, _ in groups.values()}
+    if len(groups) > 1 and len(winners) == 1 and len(next(iter(winners))) == 1:
+        (winner,) = winners.pop()
+        scope = "both data sets" if len(groups) == 2 else f"all {len(groups)} data sets"
+        return (f"{capital(winner)} ends with the lowest mean final loss on {scope} ("
+                + ", ".join(f"{loss_text(low)} on {names.get(d, d)}" for d, (_, low, _) in groups.items()) + ").")
+    parts = []
+    for d, (group, low, n) in groups.items():
+        where = f"On {names.get(d, d)}"
+        if len(group) == 1:
+            parts.append(f"{where}, the lowest mean final loss is {group[0]}'s ({loss_text(low)}).")
+        elif len(group) == n:
+            parts.append(f"{where}, {every(n, kind)} end with the same mean final loss, {loss_text(low)}: a tie.")
+        else:
+            parts.append(f"{where}, {listing(group)} tie for the lowest mean final loss, {loss_text(low)}.")
+    return " ".join(parts)
 
 
 def equal_step(momentum, lr, mu, sgd_by_lr, where):
@@ -72,7 +156,7 @@ def equal_step(momentum, lr, mu, sgd_by_lr, where):
                 f"({values_text('lr', sorted(sgd_by_lr))}), so a speed-up of momentum over SGD mixes its "
                 "averaging with a larger step.")
     sgd = sgd_by_lr[match]
-    compared = _faster(f"SGD + momentum at lr {value_text(lr)}", momentum, f"plain SGD at lr {value_text(match)}", sgd)
+    compared = faster_or_one_seed(f"SGD + momentum at lr {value_text(lr)}", momentum, f"plain SGD at lr {value_text(match)}", sgd)
     text = f"{capital(where)}, at equal effective step {at}: {compared[0].lower()}{compared[1:]}"
     if momentum.reached != sgd.reached or momentum.reached < 2:
         return text
@@ -83,21 +167,37 @@ def equal_step(momentum, lr, mu, sgd_by_lr, where):
                    -1: " At equal step, momentum is the slower."}[order]
 
 
-def width_rule(scores, chosen, best, tolerance, validation):
+def seeds_text(seeds):
+    """'seed 0', 'seeds 0 and 1', 'seeds 0–2' (consecutive seeds as a range)."""
+    seeds = list(seeds)
+    if len(seeds) == 1:
+        return f"seed {seeds[0]}"
+    if len(seeds) > 2 and seeds == list(range(seeds[0], seeds[0] + len(seeds))):
+        return f"seeds {seeds[0]}–{seeds[-1]}"
+    return f"seeds {listing(seeds)}"
+
+
+def width_rule(scores, chosen, best, tolerance, validation, seeds=(0, 1, 2), table_seeds=None):
     """The MLP width as a stated rule applied to its numbers (issue 10 item 2).
 
-    scores: {width: mean validation accuracy} in the order tried; chosen, best: the rule's
-    width and the best-scoring one; tolerance: the rule's margin (a fraction); validation:
-    the number of validation images (the margin in images is tolerance * validation).
+    scores: {width: mean validation accuracy over ``seeds``} in the order tried; chosen, best:
+    the rule's width and the best-scoring one; tolerance: the rule's margin (a fraction);
+    validation: the number of validation images (the margin in images is tolerance *
+    validation); table_seeds: the seeds the results table averages, named when they differ.
     """
     widths = listing(count(w) for w in scores)
     numbers = listing(percent(v) for v in scores.values())
+    head = f"{widths} hidden {'unit' if list(scores) == [1] else 'units'} gave {numbers} mean validation accuracy " \
+           f"over {seeds_text(seeds)}"
+    if table_seeds is not None and list(table_seeds) != list(seeds):
+        head += f" (the results table averages {seeds_text(table_seeds)}, so its validation column can differ)"
+    if len(scores) == 1:
+        return head + f"; with one width tried, the rule had nothing to choose and keeps {count(chosen)}."
     images = tolerance * validation
     points = f"{100 * tolerance:.1f} points"
     margin = (f"{noun(round(images), 'validation image')} ({points})" if np.isclose(images, round(images))
               else points)
-    text = (f"{widths} hidden units gave {numbers} mean validation accuracy; the rule, the narrowest width "
-            f"within {margin} of the best, keeps {count(chosen)}")
+    text = f"{head}; the rule, the narrowest width within {margin} of the best, keeps {count(chosen)}"
     if chosen == best:
         return text + ", the best."
     return text + f", {100 * (scores[best] - scores[chosen]):.1f} points below the best ({count(best)} units)."
@@ -174,7 +274,7 @@ def on_each(claim, by_dataset, *args, **kwargs):
     return {(d,): placed(text, [d]) for d, text in texts.items() if text is not None}
 
 
-def _faster(a_name, a, b_name, b):
+def faster_or_one_seed(a_name, a, b_name, b):
     """faster(), except when each side has a single seed at 100%: then there is no spread to
     judge the two epochs by, and the sentence says so."""
     if a.reached != b.reached or a.reached != 1:

@@ -6,6 +6,7 @@ from .. import data, metrics, nn, optim
 from ..train import fit
 from . import digits as dg
 from .formatting import loss_text, markdown_table, mean_std, percent
+from .wording import noun
 
 
 def data_text(x_all, y_all, split):
@@ -49,7 +50,7 @@ def models_text(hidden, digits_epochs, digits_seeds, layers="its table", choices
     return rf"""
 **Models.** Three models, trained alike (`lab1/study/digits.py`): softmax cross-entropy on the logits,
 SGD with momentum {training["momentum"]:g} and lr {training["lr"]:g}, shuffled mini-batches of
-{training["batch_size"]}, {digits_epochs} epochs, {digits_seeds} {"seed" if digits_seeds == 1 else "seeds"} each.
+{training["batch_size"]}, {noun(digits_epochs, "epoch")}, {noun(digits_seeds, "seed")} each.
 The **CNN** has the layers of {layers}; the **MLP-{hidden}** has one hidden layer of {hidden:,} ReLU units;
 the **MLP-{small_hidden}**, with {small_hidden} units, has about the CNN's parameter count. {choices} gives how each
 was chosen.
@@ -76,8 +77,9 @@ def model_choices_text(hidden, width_sentence):
   and pooling tolerates small shifts, so a CNN can learn a stroke detector once for the whole image, where an
   MLP, whose inputs are {dg.IMAGE_SIZE ** 2} unrelated pixels, must learn it for every place.
 * **MLP-{hidden}**: the flattened {dg.IMAGE_SIZE ** 2} pixels, one hidden layer of {hidden:,} ReLU units and a
-  softmax output, Xavier-normal weights, zero biases, {dg.mlp_parameters(hidden):,} parameters: a common
-  baseline for image classification. {width_sentence}
+  softmax output, Xavier-normal weights, zero biases, {dg.mlp_parameters(hidden):,} parameters. One hidden
+  layer of this kind is the usual baseline architecture for image classification; its width is this study's
+  choice: {width_sentence}
 * **MLP-{small_hidden}**: the same with {small_hidden} hidden units, the width whose parameter count
   ({dg.mlp_parameters(small_hidden):,}) is closest to the CNN's ({cnn_shape.num_parameters():,}).
 """
