@@ -17,6 +17,7 @@ import math
 import numpy as np
 
 from .activations import ACTIVATION_NAMES
+from .claims_general import spread_order
 from .digits import matched_hidden, mlp_parameters
 from .finals import Finals
 from .formatting import count, percent
@@ -215,27 +216,37 @@ def fastest(documents, study, kind, names):
     picked = {d: {v: Finals.of_runs(rs) for v, rs in by_v.items()} for d, by_v in picked.items()}
     subject = _subject(f for by_v in picked.values() for f in by_v.values())
     median = "median epoch" if subject == "every seed" else "epoch"
-    first = {}                                   # {data set: ([the fastest variants], median)}
+    first = {}                                   # {data set: ([the fastest variants], median, tied)}
     for d, by_v in picked.items():
         medians = {v: f.median_first() for v, f in by_v.items() if _all_reach(f)}
         if len(medians) < 2:                     # nothing to rank
             continue
         low = min(medians.values())
-        first[d] = ([names.get(v, v) for v, m in medians.items() if ties(m, low, count)], low)
+        tied = [v for v, m in medians.items() if ties(m, low, count)]
+        epochs = {v: by_v[v].first_perfect for v in medians}
+        if any(len(e) > 1 for e in epochs.values()):   # fastest only by more than the seed spread, as Section 5
+            tied += [v for v in medians if v not in tied
+                     and spread_order(epochs[tied[0]], epochs[v], higher_is_better=False) < 1]
+        first[d] = ([names.get(v, v) for v in tied], low,
+                    all(ties(medians[v], low, count) for v in tied))
     if not first:
         return None
 
     goal = f"{subject} to 100% training accuracy"
-    leaders = {tuple(v) for v, _ in first.values()}
+    leaders = {tuple(v) for v, _, _ in first.values()}
     if len(first) > 1 and len(leaders) == 1 and len(next(iter(leaders))) == 1:
-        numbers = listing(f"{count(m)} on {_name(d)}" for d, (_, m) in first.items())
+        numbers = listing(f"{count(m)} on {_name(d)}" for d, (_, m, _) in first.items())
         scope = "both data sets" if len(first) == 2 else "every data set"
         body = f"{next(iter(leaders))[0]} brings {goal} fastest on {scope} ({median} {numbers})"
     else:
         body, previous = "", None
-        for d, (v, m) in first.items():
+        for d, (v, m, printed_tie) in first.items():
             at = f"on {_name(d)} ({median} {count(m)})"
-            if len(v) > 1:
+            if len(v) > 1 and not printed_tie:
+                at = f"on {_name(d)} (lowest {median} {count(m)})"
+                clause = (f"{listing(v)} are fastest{f' to bring {goal}' if not body else ''}, within the seed "
+                          f"spread of each other, {at}")
+            elif len(v) > 1:
                 clause = f"{listing(v)} tie for fastest{f' to bring {goal}' if not body else ''} {at}"
             elif not body:
                 clause = f"{v[0]} brings {goal} fastest {at}"
