@@ -685,8 +685,8 @@ def test_own_rate_says_what_tuning_changes():
     chosen = {"uniform": 10.0, "normal": 3.0}
     text = c.own_rate({"uniform": f(0), "normal": f(5)}, {"uniform": f(5), "normal": f(5)}, chosen, 1.0)
     assert text == ("At the reference rate lr = 1 every seed reaches 100% with normal; at its own rate "
-                    "(uniform at lr = 10 and normal at lr = 3) with uniform and normal: what held uniform back "
-                    "at lr = 1 was the step size, not the initializer.")
+                    "(uniform at lr = 10 and normal at lr = 3) with uniform and normal: at lr = 1, uniform was "
+                    "held back by the step size: at its own rate every seed gets there.")
     assert c.own_rate({"uniform": f(5), "normal": f(5)}, {"uniform": f(5), "normal": f(5)}, chosen, 1.0) \
         .startswith("Every initializer brings every seed to 100% both at the reference rate lr = 1")
     assert c.own_rate({"uniform": f(0), "normal": f(3)}, {"uniform": f(1), "normal": f(4)}, chosen, 1.0) == (

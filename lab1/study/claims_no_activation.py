@@ -139,8 +139,9 @@ def own_rate(at_reference, at_own, chosen, reference_lr, what="initializer", nam
     text = (f"At the reference rate {rate} every seed reaches 100% with {who(ref)}; at its own rate "
             f"({own_rates}) with {who(own)}")
     if gained and not lost:
-        return text + (f": what held {listing(names[k] for k in gained)} back at {rate} was the step size, "
-                       f"not the {what}.")
+        return text + (f": at {rate}, {listing(names[k] for k in gained)} {'was' if len(gained) == 1 else 'were'} "
+                       f"held back by the step size: at {'its' if len(gained) == 1 else 'their'} own rate every seed "
+                       f"gets there.")
     return text + "."
 
 
