@@ -95,18 +95,19 @@ class Linear(Module):
                 expected += f" or ({self.models}, N, {self.in_features})"
             raise ValueError(f"{self!r}: expected input {expected}, got {x.shape}")
         self._x = x
-        out = x @ self.weight.data   # (N, in) @ (M, in, out) broadcasts to (M, N, out)
+        # Computed feature-major, out^T = W^T x^T of shape (out, N) or (M, out, N), and
+        # returned as its transposed view (N, out) or (M, N, out): the bias add and the
+        # activations then run along rows of N numbers, not N rows of `out` numbers.
+        out_t = self.weight.data.swapaxes(-1, -2) @ x.swapaxes(-1, -2)
         if self.bias is not None:
-            b = self.bias.data
-            out += b if self.models is None else b[:, None, :]
-        return out
+            out_t += self.bias.data[..., None]      # (out, 1) or (M, out, 1)
+        return out_t.swapaxes(-1, -2)
 
     def backward(self, dout):
         x = self._x
         if x is None:
             raise ValueError(f"{self!r}: backward called before forward")
-        xt = x.T if x.ndim == 2 else x.transpose(0, 2, 1)
-        self.weight.grad = xt @ dout                 # dw: (in, out) or (M, in, out)
+        self.weight.grad = x.swapaxes(-1, -2) @ dout   # dw: (in, out) or (M, in, out)
         if self.bias is not None:
             # db: (out,) or (M, out). A ones-vector product: numpy's sum over axis -2 of a
             # narrow (N, out) array is ~10x slower than this BLAS call.
@@ -114,8 +115,8 @@ class Linear(Module):
             if self._ones.shape[0] != n:
                 self._ones = np.ones(n)
             self.bias.grad = self._ones @ dout
-        w = self.weight.data
-        dx = dout @ (w.T if w.ndim == 2 else w.transpose(0, 2, 1))
+        # dx^T = W dout^T, feature-major as in forward
+        dx = (self.weight.data @ dout.swapaxes(-1, -2)).swapaxes(-1, -2)
         # an input shared by stacked models receives the sum of their gradients
         return dx.sum(axis=0) if dx.ndim > x.ndim else dx
 
