@@ -335,7 +335,8 @@ def fit(model, x, y, loss="mse", optimizer=None, epochs=1000, batch_size=None, s
     improved for that many epochs. log_every: log 'epoch E loss : L' every k epochs via log.
     On nan/inf loss training stops with a DivergenceWarning naming the epoch and lr
     (raise_on_divergence=True raises FloatingPointError instead); stacked models train
-    together, each exactly as it would alone, and one that diverges drops out alone.
+    together, each exactly as it would alone, and one that diverges drops out alone; a large
+    stack runs in groups of models that fit in the CPU cache (GROUP_SIZE, Module.select_models).
     catch_interrupt=True makes Ctrl-C end training after the current epoch (stop_reason
     "interrupted"; a second Ctrl-C stops mid-epoch).
     """
@@ -374,7 +375,9 @@ def fit(model, x, y, loss="mse", optimizer=None, epochs=1000, batch_size=None, s
                 for p, q in zip(model.parameters(), part.parameters()):
                     p.grad[index] = q.grad
         optimizer.step()
-        return (outs[0], values[0]) if len(groups) == 1 else (np.concatenate(outs), np.concatenate(values))
+        if len(groups) == 1:
+            return outs[0], values[0]
+        return np.concatenate(outs), np.concatenate(values)
 
     interrupted = threading.Event()
     try:

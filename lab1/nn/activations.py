@@ -24,13 +24,12 @@ class Sigmoid(Module):
     def forward(self, x):
         if type(x) is not np.ndarray:
             x = as_float_array(x, f"{self!r} input")
-        # exp(-x) overflows to inf for x < -709, where 1 / (1 + inf) = 0 is sigma's value to
-        # within 1e-307: the overflow is expected, so it is not warned about (nor clamped)
+        # exp(-x) overflows to inf for x < -709: sigma = 1 / inf = 0 there (off by < 10**-307)
         z = np.negative(x)
         with np.errstate(over="ignore"):
             np.exp(z, out=z)
         z += 1.0
-        # one array, updated in place; np.divide, as numpy's reciprocal is not vectorized
+        # in place; np.divide(1, z) gives np.reciprocal(z)'s values, faster
         self._out = np.divide(1.0, z, out=z)
         return self._out
 
