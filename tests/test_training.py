@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from lab1 import data, nn, optim
-from lab1 import metrics
+from lab1 import metrics, train
 from lab1.train import NEVER, DivergenceWarning, History, fit
 
 # Documented configuration reaching 100% on both data sets: 2-4-4-1 sigmoid, MSE,
@@ -119,6 +119,45 @@ def test_stacked_models_follow_their_solo_trajectories(make_optimizer, batch_siz
         np.testing.assert_allclose(history.final_losses[m], solo_history.final_loss, rtol=1e-10)
         for p_stacked, p_solo in zip(stacked.parameters(), solo.parameters()):
             np.testing.assert_allclose(p_stacked.data[m], p_solo.data, rtol=1e-10, atol=1e-14)
+
+
+@pytest.mark.parametrize("batch_size, group_size", [(None, 60), (10, 20)])
+def test_stacked_models_train_bit_for_bit_the_same_in_groups(monkeypatch, batch_size, group_size):
+    """A large stack trains in groups of models (train.GROUP_SIZE (model, sample) pairs), each a
+    view of the parameters; the result is the whole stack's training, exactly."""
+    x, y = data.generate_linear(30, rng=2)
+    validation = data.generate_linear(10, rng=3)
+    lrs = np.array([0.05, 0.5, 2.0, 0.1, 1.0])
+    runs = []
+    for size in (10 ** 9, group_size):
+        monkeypatch.setattr(train, "GROUP_SIZE", size)
+        model = lab_model(seed=[0, 1, 2, 3, 4], models=5)
+        groups = train._model_groups(model, batch_size or len(x))
+        history = fit(model, x, y, optimizer=optim.SGD(model.parameters(), lr=lrs, momentum=0.9),
+                      epochs=40, batch_size=batch_size, rng=7, validation=validation)
+        runs.append((len(groups), history, model))
+    (one, whole, whole_model), (three, grouped, grouped_model) = runs
+    assert (one, three) == (1, 3)                  # groups of 2, 2 and 1 models
+    for name in ("loss", "accuracy", "val_loss", "val_accuracy", "final_losses",
+                 "final_accuracies", "final_val_losses", "first_perfect_epoch"):
+        np.testing.assert_array_equal(getattr(grouped, name), getattr(whole, name), err_msg=name)
+    for p, q in zip(grouped_model.parameters(), whole_model.parameters()):
+        np.testing.assert_array_equal(p.data, q.data)
+        np.testing.assert_array_equal(p.grad, q.grad)
+
+
+def test_select_models_shares_parameters():
+    x = np.random.default_rng(0).standard_normal((6, 2))
+    model = lab_model(seed=[0, 1, 2, 3], models=4)
+    part = model.select_models(slice(1, 3))
+    assert part.models == 2 and len(part) == len(model)
+    for p, q in zip(model.parameters(), part.parameters()):
+        assert np.shares_memory(p.data, q.data) and q.data.shape[0] == 2
+    np.testing.assert_array_equal(part.forward(x), model.forward(x)[1:3])
+    part.parameters()[0].data += 1.0                 # an update through the view is the model's
+    np.testing.assert_array_equal(model.parameters()[0].data[1:3], part.parameters()[0].data)
+    with pytest.raises(NotImplementedError):
+        nn.Linear(2, 3, rng=0).select_models(slice(0, 1))
 
 
 def test_divergence_stops_with_message_and_keeps_history():

@@ -24,12 +24,13 @@ class Sigmoid(Module):
     def forward(self, x):
         if type(x) is not np.ndarray:
             x = as_float_array(x, f"{self!r} input")
-        # exp(-x) overflows for x < -709; clamped at x = -700, sigma stays below 10**-304 there
+        # exp(-x) overflows to inf for x < -709: sigma = 1 / inf = 0 there (off by < 10**-307)
         z = np.negative(x)
-        np.minimum(z, 700.0, out=z)
-        np.exp(z, out=z)
+        with np.errstate(over="ignore"):
+            np.exp(z, out=z)
         z += 1.0
-        self._out = np.reciprocal(z, out=z)
+        # in place; np.divide(1, z) gives np.reciprocal(z)'s values, faster
+        self._out = np.divide(1.0, z, out=z)
         return self._out
 
     def backward(self, dout):

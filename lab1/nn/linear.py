@@ -1,4 +1,5 @@
 """Linear layer, Z = X W + b, and its weight initializers."""
+import copy
 import math
 
 import numpy as np
@@ -34,7 +35,9 @@ INITIALIZERS = {
 
 
 def init_weights(init, weight_shape, bias_shape, fan_in, fan_out, rng):
-    """Draw (weight, bias) arrays for initializer ``init`` from Generator ``rng``.
+    """Draw (weight, bias) arrays for initializer ``init`` from Generator ``rng``, or from a
+    list of M Generators: then arrays with a leading models axis, model m's drawn from rng[m]
+    alone, exactly as a single model would draw them.
 
     Biases are zero, except for "uniform", which draws them like its weights (as torch does).
     """
@@ -43,14 +46,17 @@ def init_weights(init, weight_shape, bias_shape, fan_in, fan_out, rng):
     distribution, scale_of, draw_bias = INITIALIZERS[init]
     scale = scale_of(fan_in, fan_out)
 
-    def draw(shape):
+    def draw(gen, shape):
         if distribution == "uniform":
-            return rng.uniform(-scale, scale, size=shape)
-        return rng.normal(0.0, scale, size=shape)
+            return gen.uniform(-scale, scale, size=shape)
+        return gen.normal(0.0, scale, size=shape)
 
-    weight = draw(weight_shape)
-    bias = draw(bias_shape) if draw_bias else np.zeros(bias_shape)
-    return weight, bias
+    gens = rng if isinstance(rng, list) else [rng]
+    # each generator draws its weights, then its biases (the generators are independent)
+    weight = np.stack([draw(g, weight_shape) for g in gens])
+    bias = np.stack([draw(g, bias_shape) for g in gens]) if draw_bias \
+        else np.zeros((len(gens),) + tuple(bias_shape))
+    return (weight, bias) if isinstance(rng, list) else (weight[0], bias[0])
 
 
 class Linear(Module):
@@ -73,9 +79,8 @@ class Linear(Module):
         if models is None:
             w, b = init_weights(init, shape_w, shape_b, in_features, out_features, as_generator(rng))
         else:
-            pairs = [init_weights(init, shape_w, shape_b, in_features, out_features, g)
-                     for g in model_generators(rng, models)]
-            w, b = np.stack([p[0] for p in pairs]), np.stack([p[1] for p in pairs])
+            w, b = init_weights(init, shape_w, shape_b, in_features, out_features,
+                                model_generators(rng, models))
         self.weight = Parameter(w, models)
         self.bias = Parameter(b, models) if bias else None
         self._params = {"weight": self.weight}
@@ -95,18 +100,19 @@ class Linear(Module):
                 expected += f" or ({self.models}, N, {self.in_features})"
             raise ValueError(f"{self!r}: expected input {expected}, got {x.shape}")
         self._x = x
-        out = x @ self.weight.data   # (N, in) @ (M, in, out) broadcasts to (M, N, out)
+        # Computed feature-major, out^T = W^T x^T of shape (out, N) or (M, out, N), and
+        # returned as its transposed view (N, out) or (M, N, out): the bias add and the
+        # activations then run along rows of N numbers, not N rows of `out` numbers.
+        out_t = self.weight.data.swapaxes(-1, -2) @ x.swapaxes(-1, -2)
         if self.bias is not None:
-            b = self.bias.data
-            out += b if self.models is None else b[:, None, :]
-        return out
+            out_t += self.bias.data[..., None]      # (out, 1) or (M, out, 1)
+        return out_t.swapaxes(-1, -2)
 
     def backward(self, dout):
         x = self._x
         if x is None:
             raise ValueError(f"{self!r}: backward called before forward")
-        xt = x.T if x.ndim == 2 else x.transpose(0, 2, 1)
-        self.weight.grad = xt @ dout                 # dw: (in, out) or (M, in, out)
+        self.weight.grad = x.swapaxes(-1, -2) @ dout   # dw: (in, out) or (M, in, out)
         if self.bias is not None:
             # db: (out,) or (M, out). A ones-vector product: numpy's sum over axis -2 of a
             # narrow (N, out) array is ~10x slower than this BLAS call.
@@ -114,10 +120,23 @@ class Linear(Module):
             if self._ones.shape[0] != n:
                 self._ones = np.ones(n)
             self.bias.grad = self._ones @ dout
-        w = self.weight.data
-        dx = dout @ (w.T if w.ndim == 2 else w.transpose(0, 2, 1))
+        # dx^T = W dout^T, feature-major as in forward. With one output that is an outer
+        # product, which broadcasting computes faster than a matrix product over K = 1.
+        w, dout_t = self.weight.data, dout.swapaxes(-1, -2)
+        dx = (w * dout_t if self.out_features == 1 else w @ dout_t).swapaxes(-1, -2)
         # an input shared by stacked models receives the sum of their gradients
         return dx.sum(axis=0) if dx.ndim > x.ndim else dx
+
+    def select_models(self, index):
+        if self.models is None:
+            raise NotImplementedError("a single Linear has no models to select")
+        view = copy.copy(self)
+        view.weight = self.weight.select_models(index)
+        view._params = {"weight": view.weight}
+        if self.bias is not None:
+            view.bias = view._params["bias"] = self.bias.select_models(index)
+        view.models, view._x = view.weight.models, None
+        return view
 
     def extra_repr(self):
         stacked = f", models={self.models}" if self.models is not None else ""

@@ -9,6 +9,7 @@ The models axis: a layer built with ``models=M`` holds M independent weight sets
 stacked on a leading axis. Its input is (N, ...) shared by all models, or
 (M, N, ...), and its output is (M, N, ...).
 """
+import copy
 import os
 import zipfile
 
@@ -55,6 +56,15 @@ class Parameter:
     def shape(self):
         return self.data.shape
 
+    def select_models(self, index):
+        """The Parameter of models[index] (index: a slice) of a stacked parameter. Its data is
+        a view of this data, so an in-place update of either updates both; its grad is its own."""
+        view = Parameter.__new__(Parameter)
+        view.data = self.data[index]
+        view.grad = np.zeros_like(view.data)
+        view.models = len(view.data)
+        return view
+
     def __repr__(self):
         return f"Parameter(shape={self.data.shape})"
 
@@ -80,6 +90,14 @@ class Module:
     def parameters(self):
         """[Parameter] in layer order, weight before bias."""
         return [p for _, p in self.named_parameters()]
+
+    def select_models(self, index):
+        """This stacked module restricted to models[index] (index: a slice), sharing its
+        parameter arrays: training the result trains those models. A module without
+        parameters is copied; one with parameters must say how (see Linear)."""
+        if self.parameters():
+            raise NotImplementedError(f"{type(self).__name__} cannot select stacked models")
+        return copy.copy(self)
 
     def num_parameters(self):
         """Trainable scalars of one model (per model when stacked)."""
@@ -184,6 +202,9 @@ class Sequential(Module):
     def named_parameters(self, prefix=""):
         return [item for i, layer in enumerate(self.layers)
                 for item in layer.named_parameters(f"{prefix}{i}.")]
+
+    def select_models(self, index):
+        return Sequential(*[layer.select_models(index) for layer in self.layers])
 
     def __getitem__(self, index):
         return self.layers[index]
