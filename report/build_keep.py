@@ -51,8 +51,11 @@ def keep_tables_together(markdown: str) -> str:
     return "\n".join(out)
 
 
-HEADING_END_RE = re.compile(r"(?:^|\n) {0,3}#{1,6}[ \t][^\n]*\s*$")
+HEADING_RE = re.compile(r"(?:^|\n)( {0,3}#{1,6}[ \t][^\n]*)")
+LEAD_IN_CHARS = 300             # a heading's own lead-in of up to this many characters stays with it
+LINE_CHARS = 90                 # characters per line of body text, for that lead-in's height
 MAX_KEPT_LINES = 45             # as the template's keep_lines
+LOG_LINES_UNDER_HEADING = 8     # of a longer printout, the lines kept with its heading
 LEADING_NEEDSPACE_RE = re.compile(r"\s*\\Needspace\{(\d+)\\baselineskip\}")
 
 
@@ -62,9 +65,10 @@ def _text(value) -> str:
 
 def apply(nb) -> None:
     """keep_tables_together on every Markdown cell and Markdown output of nb, in place; a
-    Markdown piece that ends with a heading and is followed by printed text of at most
-    MAX_KEPT_LINES lines, or by a short table, gets a \\Needspace for the heading and what
-    follows together."""
+    Markdown piece that ends with a heading (and perhaps a short lead-in) and is followed by
+    printed text of at most MAX_KEPT_LINES lines, or by a short table, gets a \\Needspace for
+    the heading and what follows together (for longer printed text: its first
+    LOG_LINES_UNDER_HEADING lines)."""
     pieces = []                 # (container, key) of each Markdown piece or stream, in order
     for cell in nb.cells:
         if cell.cell_type == "markdown":
@@ -80,18 +84,36 @@ def apply(nb) -> None:
             else:
                 pieces.append((None, None))
     for (before, key), (after, after_key) in zip(pieces, pieces[1:]):
-        if key not in ("source", "text/markdown") or not HEADING_END_RE.search(before[key]):
+        if key not in ("source", "text/markdown"):
             continue
-        if after_key == "text":
+        heading = _last_heading(before[key])
+        if heading is None:
+            continue
+        start, lead_lines = heading
+        if after_key == "text":      # a long log may break, but not right under its heading
             lines = _text(after["text"]).count("\n") + 1
-            needed = lines + 6 if lines <= MAX_KEPT_LINES else None
+            needed = 6 + min(lines, MAX_KEPT_LINES if lines <= MAX_KEPT_LINES else LOG_LINES_UNDER_HEADING)
         elif after_key in ("source", "text/markdown"):
             kept_table = LEADING_NEEDSPACE_RE.match(after[after_key])   # a short table comes first
-            needed = int(kept_table.group(1)) + 4 if kept_table else None
+            needed = int(kept_table.group(1)) + 2 if kept_table else None   # the table's own room is generous
         else:
             needed = None
         if needed:
             text = before[key]
-            start = text.rfind("\n#", 0, len(text.rstrip()))
-            start = 0 if start < 0 else start + 1
-            before[key] = text[:start] + f"\\Needspace{{{needed}\\baselineskip}}\n\n" + text[start:]
+            before[key] = text[:start] + f"\\Needspace{{{needed + lead_lines}\\baselineskip}}\n\n" + text[start:]
+
+
+def _last_heading(text):
+    """(where the last heading of a Markdown piece starts, lines of the lead-in after it) when
+    at most LEAD_IN_CHARS characters of text follow that heading; else None."""
+    def in_code(pos):       # a '# comment' line of a fenced code block is no heading
+        return sum(1 for line in text[:pos].split("\n") if FENCE_RE.match(line)) % 2 == 1
+
+    matches = [m for m in HEADING_RE.finditer(text) if not in_code(m.start(1))]
+    if not matches:
+        return None
+    last = matches[-1]
+    lead_in = text[last.end():].strip()
+    if len(lead_in) > LEAD_IN_CHARS:
+        return None
+    return last.start(1), (-(-len(lead_in) // LINE_CHARS) + 1 if lead_in else 0)

@@ -275,6 +275,21 @@ def test_a_heading_before_printed_text_asks_for_room_for_both():
     keep_together.apply(nb)
     assert cell.outputs[0].data["text/markdown"] == "Intro.\n\n\\Needspace{27\\baselineskip}\n\n### XOR"
     assert later.outputs[0].data["text/markdown"] == "No heading here."
+    long_log = new_code_cell("pass")
+    long_log.outputs = [new_output("display_data", data={"text/markdown": "### Logs"}),
+                        new_output("stream", name="stdout", text="line\n" * 200)]
+    keep_together.apply(new_notebook(cells=[long_log]))
+    kept = 6 + keep_together.LOG_LINES_UNDER_HEADING
+    assert long_log.outputs[0].data["text/markdown"] == f"\\Needspace{{{kept}\\baselineskip}}\n\n### Logs"
+    lead_in = new_code_cell("pass")             # a heading with a one-line lead-in, then a short log
+    lead_in.outputs = [new_output("display_data", data={"text/markdown": "## Logs\n\nThe loss per epoch."}),
+                       new_output("stream", name="stdout", text="line\n" * 10)]
+    listing = new_code_cell("pass")             # a comment in a code block is no heading
+    listing.outputs = [new_output("display_data", data={"text/markdown": "```python\n# f (a.py)\nx = 1\n```"}),
+                       new_output("stream", name="stdout", text="x\n")]
+    keep_together.apply(new_notebook(cells=[lead_in, listing]))
+    assert lead_in.outputs[0].data["text/markdown"].startswith(f"\\Needspace{{{6 + 11 + 2}\\baselineskip}}\n\n## Logs")
+    assert listing.outputs[0].data["text/markdown"] == "```python\n# f (a.py)\nx = 1\n```"
 
 
 def test_a_heading_before_a_short_table_asks_for_room_for_both():
@@ -285,5 +300,5 @@ def test_a_heading_before_a_short_table_asks_for_room_for_both():
     nb = new_notebook(cells=[markdown_cell("## Details"), table, markdown_cell("## More"), prose])
     keep_together.apply(nb)
     table_room = keep_together.needspace_lines(3, True)
-    assert nb.cells[0].source == f"\\Needspace{{{table_room + 4}\\baselineskip}}\n\n## Details"
+    assert nb.cells[0].source == f"\\Needspace{{{table_room + 2}\\baselineskip}}\n\n## Details"
     assert nb.cells[2].source == "## More"         # text comes first: the heading's own room is enough

@@ -75,7 +75,7 @@ def leaky_sentence(runs, data, seeds):
 def tanh_sentence(runs, data):
     """Tanh against sigmoid, each at its own rate: faster only by the report's rule (more seeds at
     100%, or first epochs lower by more than the seed spread: claims.faster)."""
-    parts = []
+    parts, larger = [], []
     for d in data:
         sig, tanh = (Finals.of(runs[d, a]["history"]) for a in ("sigmoid", "tanh"))
         if not (sig.reached or tanh.reached):
@@ -86,10 +86,13 @@ def tanh_sentence(runs, data):
         compared = faster_or_one_seed("tanh", tanh, "sigmoid", sig)
         part = f"On {TITLES[d]} ({rates}), {compared[0].lower()}{compared[1:]}"
         if lr_sig > lr_tanh:
-            part += " Sigmoid's larger rate makes up part of its smaller derivative."
+            larger.append(TITLES[d])
         parts.append(part)
     if not parts:
         return ""
+    if larger:       # said once, after the data sets it holds for
+        parts.append(f"{'On ' + listing(larger) + ', s' if len(larger) < len(parts) else 'S'}igmoid's larger rate "
+                     "makes up part of its smaller derivative.")
     return ("Tanh's derivative reaches 1 instead of 1/4 and its output is centered on zero, so at the same "
             "learning rate a larger gradient reaches the first layer. Each activation runs at its own best rate. "
             + " ".join(parts))
