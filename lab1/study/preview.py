@@ -216,7 +216,7 @@ def fastest(documents, study, kind, names):
     picked = {d: {v: Finals.of_runs(rs) for v, rs in by_v.items()} for d, by_v in picked.items()}
     subject = _subject(f for by_v in picked.values() for f in by_v.values())
     median = "median epoch" if subject == "every seed" else "epoch"
-    first = {}                                   # {data set: ([the fastest variants], median, tied)}
+    first = {}                       # {data set: ([the fastest variants], median, clear)}
     for d, by_v in picked.items():
         medians = {v: f.median_first() for v, f in by_v.items() if _all_reach(f)}
         if len(medians) < 2:                     # nothing to rank
@@ -224,36 +224,36 @@ def fastest(documents, study, kind, names):
         low = min(medians.values())
         tied = [v for v, m in medians.items() if ties(m, low, count)]
         epochs = {v: by_v[v].first_perfect for v in medians}
-        if any(len(e) > 1 for e in epochs.values()):   # fastest only by more than the seed spread, as Section 5
-            tied += [v for v in medians if v not in tied
-                     and spread_order(epochs[tied[0]], epochs[v], higher_is_better=False) < 1]
-        first[d] = ([names.get(v, v) for v in tied], low,
-                    all(ties(medians[v], low, count) for v in tied))
+        # as Section 5: the lowest median is fastest only by more than the seed spread over every other
+        clear = (all(len(e) == 1 for e in epochs.values())
+                 or all(spread_order(epochs[tied[0]], epochs[v], higher_is_better=False) == 1
+                        for v in medians if v not in tied))
+        first[d] = ([names.get(v, v) for v in tied], low, clear)
     if not first:
         return None
 
     goal = f"{subject} to 100% training accuracy"
-    leaders = {tuple(v) for v, _, _ in first.values()}
-    if len(first) > 1 and len(leaders) == 1 and len(next(iter(leaders))) == 1:
+    leaders = {tuple(v) for v, _, clear in first.values() if clear}
+    if (len(first) > 1 and all(clear for _, _, clear in first.values()) and len(leaders) == 1
+            and len(next(iter(leaders))) == 1):
         numbers = listing(f"{count(m)} on {_name(d)}" for d, (_, m, _) in first.items())
         scope = "both data sets" if len(first) == 2 else "every data set"
         body = f"{next(iter(leaders))[0]} brings {goal} fastest on {scope} ({median} {numbers})"
     else:
         body, previous = "", None
-        for d, (v, m, printed_tie) in first.items():
+        for d, (v, m, clear) in first.items():
             at = f"on {_name(d)} ({median} {count(m)})"
-            if len(v) > 1 and not printed_tie:
-                at = f"on {_name(d)} (lowest {median} {count(m)})"
-                clause = (f"{listing(v)} are fastest{f' to bring {goal}' if not body else ''}, within the seed "
-                          f"spread of each other, {at}")
+            if not clear:
+                clause = (f"no {kind} brings {goal} faster than every other by more than the seed spread on "
+                          f"{_name(d)} (the lowest {median}, {count(m)}, is {listing(v)}'s)")
             elif len(v) > 1:
                 clause = f"{listing(v)} tie for fastest{f' to bring {goal}' if not body else ''} {at}"
             elif not body:
                 clause = f"{v[0]} brings {goal} fastest {at}"
             else:
                 clause = f"{v[0]} {at}" if previous == "one" else f"{v[0]} is fastest {at}"
-            body += ("" if not body else " and " if previous == "one" and len(v) == 1 else "; ") + clause
-            previous = "one" if len(v) == 1 else "tie"
+            body += ("" if not body else " and " if previous == "one" and clear and len(v) == 1 else "; ") + clause
+            previous = "one" if clear and len(v) == 1 else "other"
     return cite(f"With each {kind} at its chosen learning rate, {body}.", SECTIONS[study])
 
 
