@@ -16,7 +16,7 @@ from .wording import every, listing, noun, verb
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
 ACTIVATION_NAMES = {a: WORDS[a] for a in ACTIVATIONS}
-ACTIVATION_LRS = (0.3, 1.0, 3.0, 10.0, 30.0)     # plain SGD, hidden activation varied
+ACTIVATION_LRS = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0)     # plain SGD; brackets every rate chosen at the defaults
 
 
 def leaky_slope():

@@ -19,12 +19,12 @@ OPTIMIZERS = ("sgd", "momentum", "adagrad", "rmsprop", "adam")
 OPTIMIZER_NAMES = {"sgd": "SGD", "momentum": "SGD + momentum", "adagrad": "Adagrad",
                    "rmsprop": "RMSprop", "adam": "Adam"}
 # learning-rate grids, steps of about sqrt(10), placed around each rule's useful range
-OPTIMIZER_LRS = {
-    "sgd": (1.0, 3.0, 10.0, 30.0),
-    "momentum": (0.1, 0.3, 1.0, 3.0),
-    "adagrad": (0.03, 0.1, 0.3, 1.0),
-    "rmsprop": (0.003, 0.01, 0.03, 0.1),
-    "adam": (0.01, 0.03, 0.1, 0.3),
+OPTIMIZER_LRS = {      # each grid brackets the rate chosen at the defaults; SGD's holds momentum's rate x 10
+    "sgd": (1.0, 3.0, 10.0, 30.0, 100.0, 300.0),
+    "momentum": (0.1, 0.3, 1.0, 3.0, 10.0, 30.0),
+    "adagrad": (0.03, 0.1, 0.3, 1.0, 3.0),
+    "rmsprop": (0.003, 0.01, 0.03, 0.1, 0.3),
+    "adam": (0.01, 0.03, 0.1, 0.3, 1.0),
 }
 ADAPTIVE = ("adagrad", "rmsprop")
 
