@@ -6,7 +6,7 @@ both train them here, the same way: same data, same seed, same epochs, same numb
 import numpy as np
 
 from .. import data, nn
-from ..train import evaluate, fit
+from ..train import NEVER, evaluate, fit
 
 QUICK_EPOCHS = 200          # quick runs (tests) cap the epochs at this
 
@@ -28,15 +28,38 @@ def results_data(name, data_seed):
 
 
 def train_results_network(setting, name, seed, epochs, log_every=None):
-    """Train the Results network of data set name. Returns (model, history, test) with
-    test = dict(loss, accuracy, y_hat (N, 1) outputs, wrong (indices misclassified), n)."""
+    """Train the Results network of data set name. Returns (model, history, test) with test
+    as test_results gives it."""
     sets = results_data(name, setting.data_seed)
     model = nn.mlp(list(setting.sizes), activation=setting.activation, output=setting.output,
                    init=setting.init, rng=seed)
     history = fit(model, *sets["train"], loss=setting.loss,
                   optimizer=setting.make_optimizer(model.parameters()), epochs=epochs,
                   validation=sets["val"], log_every=log_every, log=None)
-    x_test, y_test = sets["test"]
-    loss, accuracy, y_hat = evaluate(model, x_test, y_test, loss=setting.loss)
-    wrong = np.flatnonzero((y_hat[:, 0] > 0.5).astype(int) != y_test[:, 0])
-    return model, history, dict(loss=loss, accuracy=accuracy, y_hat=y_hat, wrong=wrong, n=len(x_test))
+    return model, history, test_results(model, history, *sets["test"], loss=setting.loss)
+
+
+def test_results(model, history, x_test, y_test, loss="mse"):
+    """The trained network on (x_test, y_test): dict(loss, accuracy, y_hat (N, 1) outputs,
+    wrong (indices misclassified), n, diverged). A network whose training diverged (or whose
+    outputs are not finite) has no loss or accuracy (nan, as History.final_* give) and
+    classifies no point: every index is in wrong."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        value, accuracy, y_hat = evaluate(model, x_test, y_test, loss=loss)
+    diverged = bool(np.any(np.asarray(history.diverged_epoch) != NEVER)) or not np.all(np.isfinite(y_hat))
+    if diverged:
+        return dict(loss=np.nan, accuracy=np.nan, y_hat=y_hat, wrong=np.arange(len(x_test)),
+                    n=len(x_test), diverged=True)
+    wrong = np.flatnonzero((y_hat[:, 0] > 0.5).astype(int) != np.asarray(y_test)[:, 0])
+    return dict(loss=float(value), accuracy=float(accuracy), y_hat=y_hat, wrong=wrong, n=len(x_test),
+                diverged=False)
+
+
+def training_log(history, log_every):
+    """The TA-format log lines of a one-model history: every log_every epochs, and always the
+    last epoch run (so a run shorter than log_every, or one that diverged, still logs one)."""
+    lines = [f"epoch {e} loss : {float(history.loss[e - 1, 0])!r}"
+             for e in range(log_every, history.epochs + 1, log_every)] if log_every else []
+    if history.epochs and history.epochs % (log_every or history.epochs + 1) != 0:
+        lines.append(f"epoch {history.epochs} loss : {float(history.loss[-1, 0])!r}")
+    return lines
