@@ -122,6 +122,36 @@ def test_ranking_lower_is_better_and_too_few():
     assert c.ranking({"a": 1.0, "b": None}, "mean accuracy") is None
 
 
+def test_ranking_names_the_leaders_within_the_seed_spread_together():
+    """SET build 4.D: 'The lowest median ..., 39, is reached by he_normal' with normal's 40 within the spread."""
+    medians = {"he_normal": 39, "normal": 40, "xavier": 120, "uniform": 400}
+    seeds = {"he_normal": [30, 39, 50], "normal": [35, 40, 48], "xavier": [110, 120, 130], "uniform": [390, 400, 410]}
+    assert c.ranking(medians, "median epoch", fmt=c.count, higher_is_better=False) == (
+        "The lowest median epoch, 39, is reached by he_normal; the highest, 400, by uniform.")
+    assert c.ranking(medians, "median epoch", fmt=c.count, higher_is_better=False, seeds=seeds) == (
+        "The lowest median epoch, 39, is reached by he_normal, with normal (40) within the seed spread of it; "
+        "the highest, 400, by uniform.")
+    apart = dict(seeds, normal=[80, 85, 90])          # beyond the spread: ranked below, as without seeds
+    assert c.ranking(dict(medians, normal=85), "median epoch", fmt=c.count, higher_is_better=False,
+                     seeds=apart) == "The lowest median epoch, 39, is reached by he_normal; the highest, 400, by uniform."
+    two = c.ranking({"a": 39, "b": 40}, "median epoch", fmt=c.count, higher_is_better=False,
+                    seeds={"a": [30, 39, 50], "b": [35, 40, 48]})
+    assert two == "On the median epoch, a (39) and b (40) are within the seed spread of each other."
+    # one seed each: no spread to judge by
+    assert c.ranking({"a": 39, "b": 40}, "median epoch", fmt=c.count, higher_is_better=False,
+                     seeds={"a": [39], "b": [40]}) == "The lowest median epoch, 39, is reached by a; the highest, 40, by b."
+
+
+def test_training_words_leave_out_the_rate_a_study_varies():
+    """03B: Section 4 opened with 'everything not varied is ... learning rate 1' in the learning-rate study."""
+    from lab1.study.config import setting
+    from lab1.study.formatting import training_words
+    reference, momentum = setting(), setting(momentum=0.9)
+    assert training_words(reference).endswith(f"learning rate {reference.lr:g}")
+    assert "learning rate" not in training_words(reference, lr=False)
+    assert training_words(momentum, lr=False).endswith("full-batch gradient descent with momentum 0.9")
+
+
 # --------------------------------------------------------------------------- trends
 
 def test_trend_falls_with_every_step_only_when_it_does():
@@ -199,6 +229,17 @@ def test_no_gain_says_extra_units_add_nothing_only_when_true():
     assert c.no_gain({"$h$ = 2": [0.9]}, "validation accuracy") is None
 
 
+def test_no_gain_when_runs_diverged():
+    """04C: every run diverged; spread_order raised instead of a sentence."""
+    nan = [np.nan, np.nan, np.nan]
+    assert c.no_gain({"$h$ = 1": nan, "$h$ = 2": nan}, "training accuracy", "width") == (
+        "Every run diverged at every width, so there is no training accuracy to compare.")
+    # a setting whose every run diverged is left out; the first with numbers is the baseline
+    assert c.no_gain({"$h$ = 1": nan, "$h$ = 2": [0.5, 0.6], "$h$ = 4": [0.55, 0.5]}, "training accuracy",
+                     "width") == "No width after $h$ = 2 raises the training accuracy above it by more than the seed spread."
+    assert c.no_gain({"$h$ = 1": nan, "$h$ = 2": [0.5, 0.6]}, "training accuracy") is None
+
+
 # --------------------------------------------------------------------------- data sets
 
 def test_data_sets_are_named_only_when_run():
@@ -208,9 +249,12 @@ def test_data_sets_are_named_only_when_run():
     assert both == ("Every seed reaches 100% training accuracy at lr = 1 and 10 on XOR and at lr = 0.1, 1 "
                     "and 10 on the linear data; lr = 1 and 10 work on both.")
     apart = c.works_on_each({"xor": [], "linear": [0.1]}, "lr", "learning rate")
-    assert apart == ("Every seed reaches 100% training accuracy at no learning rate on XOR and at lr = 0.1 "
-                     "on the linear data; no learning rate works on both.")
-    assert "lr = none" not in apart
+    assert apart == ("Every seed reaches 100% training accuracy at lr = 0.1 on the linear data, and no learning "
+                     "rate tried brings every seed there on XOR; so no learning rate works on both.")
+    assert "lr = none" not in apart and "at no learning rate" not in apart
+    # 03A: 'Every seed reaches 100% training accuracy at no learning rate on XOR and at no learning rate ...'
+    assert c.works_on_each({"xor": [], "linear": []}, "lr", "learning rate") == (
+        "No learning rate tried brings every seed to 100% training accuracy on either data set.")
 
 
 # --------------------------------------------------------------------------- Section 2
@@ -256,6 +300,17 @@ def test_line_bound_flags_a_network_above_it():
     text = s.line_bound(15 / 21, [1.0, 0.619])
     assert "cannot exceed" not in text
     assert text.startswith("1 of the 2 networks without hidden activations scores above the best line's 71.4%")
+
+
+def test_line_bound_of_one_network():
+    """04A: 'so the 1 networks with one unit per layer cannot exceed ...'."""
+    text = s.line_bound(16 / 21, [11 / 21], networks="networks with one unit per layer")
+    assert text == ("No line classifies more than 76.2% of the XOR points, so the only network with one unit per "
+                    "layer cannot exceed the best line's 76.2%: it ends at 52.4%.")
+    assert s.line_bound(16 / 21, [16 / 21]).endswith("it ends at 76.2%, exactly at the bound.")
+    assert "it is not linear" in s.line_bound(16 / 21, [1.0])
+    assert s.line_bound(1.0, [1.0], points="linear points").endswith("and it gets there: the only network "
+                                                                     "without hidden activations.")
 
 
 def test_line_bound_on_separable_data_and_all_diverged():
@@ -355,9 +410,28 @@ def test_plateau_long_only_against_another_data_set():
     alone = s.plateau({"xor": 1200}, {"xor": 5000}, "lr = 1", 0.2, 0.25)
     assert "long plateau" not in alone and "linear" not in alone
     never = s.plateau({"xor": None, "linear": 150}, {"xor": 100, "linear": 100}, "lr = 1", 0.2, 0.25)
-    assert "not for every seed within 100 epochs on XOR" in never and "XOR starts on a long plateau" in never
+    assert "not every seed gets below it within 100 epochs on XOR" in never and "XOR starts on a long plateau" in never
     neither = s.plateau({"xor": None, "linear": None}, {"xor": 100, "linear": 100}, "lr = 1", 0.2, 0.25)
     assert "long plateau" not in neither
+
+
+def test_plateau_that_no_seed_leaves_is_said_so():
+    """03E: 'falls below 0.2 ... not for every seed within 300 epochs on XOR and after a median of 84
+    epochs on the linear data' broke the grammar, and XOR 'starts on a long plateau' it never left."""
+    epochs = {"xor": 300, "linear": 300}
+    none = s.plateau({"xor": None, "linear": 84}, epochs, "lr = 1", 0.2, 0.25, below={"xor": (0, 3), "linear": (3, 3)})
+    assert none == ("At lr = 1 the loss falls below 0.2 (a network that outputs 0.5 everywhere has loss 0.25) after a "
+                    "median of 84 epochs on the linear data; no seed gets below it within 300 epochs on XOR. "
+                    "XOR stays on the plateau, where the gradient is small.")
+    some = s.plateau({"xor": None, "linear": 84}, epochs, "lr = 1", 0.2, 0.25, below={"xor": (2, 3), "linear": (3, 3)})
+    assert "; only 2 of the 3 seeds get below it within 300 epochs on XOR. XOR starts on a long plateau" in some
+    both = s.plateau({"xor": None, "linear": None}, epochs, "lr = 1", 0.2, 0.25,
+                     below={"xor": (0, 3), "linear": (1, 3)})
+    assert both == ("At lr = 1 the loss does not fall below 0.2 (a network that outputs 0.5 everywhere has loss "
+                    "0.25) for every seed: no seed gets below it within 300 epochs on XOR and only 1 of the 3 seeds "
+                    "gets below it within 300 epochs on the linear data.")
+    one = s.plateau({"xor": None, "linear": 84}, epochs, "lr = 1", 0.2, 0.25, below={"xor": (0, 1), "linear": (1, 1)})
+    assert "the only seed does not get below it within 300 epochs on XOR" in one
 
 
 def test_fails_first():
@@ -375,13 +449,22 @@ def test_two_units():
     assert "but none of the 3 seeds finds such weights within 5,000 epochs" in none
     assert "from every start here" in none
     some = s.two_units(finals([1.0, 0.7, 0.7], epochs=5000))
-    assert "but 1 of the 3 seeds finds such weights" in some and "from most starts here" in some
-    most = s.two_units(finals([1.0, 1.0, 0.7], epochs=5000))
-    assert "2 of the 3 seeds find such weights" in most and "most starts" not in most
+    assert "but only 1 of the 3 seeds finds such weights" in some and "from most starts here" in some
+    most = s.two_units(finals([1.0, 1.0, 0.7], epochs=5000))    # the SET build: 'but' when most succeed
+    assert "XOR, and 2 of the 3 seeds find such weights" in most and "most starts" not in most
+    assert " but " not in most
     every = s.two_units(finals([1.0, 1.0], epochs=5000))
     assert "and every seed finds such weights" in every and "plateau" not in every
     one = s.two_units(finals([0.7], epochs=50))
-    assert "the only seed does not find such weights within 50 epochs" in one
+    assert "the only seed does not find such weights within 50 epochs (accuracy 70.0%)" in one
+
+
+def test_two_units_blames_the_width_only_when_wider_networks_succeed():
+    """04B: every width fails within 5 epochs; 'with only two units ...' would blame the width."""
+    none = finals([0.6, 0.5, 0.5], epochs=5)
+    assert "With only two units" in s.two_units(none)
+    alone = s.two_units(none, wider_work=False)
+    assert "With only two units" not in alone and "but none of the 3 seeds finds such weights" in alone
 
 
 # --------------------------------------------------------------------------- orders and Section 2 extras
@@ -467,6 +550,53 @@ def test_cite_and_one_label_where():
 
 def test_cite_joins_a_closing_parenthesis():
     assert w.cite("A is higher (5% against 3%).", "Figure @fig:x") == "A is higher (5% against 3%; Figure @fig:x)."
+
+
+def test_trend_judges_each_step_by_the_seed_spread():
+    """04E and the SET build: medians that fall while the seeds overlap were narrated as a trend."""
+    points = [("$h$ = 4", 325), ("$h$ = 8", 170), ("$h$ = 16", 121)]
+    seeds = [[239, 325, 370], [166, 170, 216], [75, 121, 425]]
+    assert c.trend(points, "the median", "width", c.count).startswith("The median falls with every step")
+    text = c.trend(points, "the median", "width", c.count, tolerance=0.05, seeds=seeds)
+    assert text == ("The median falls with width by more than the seed spread only at some steps: it falls from "
+                    "325 ($h$ = 4) to 170 ($h$ = 8) and is about the same, within the seed spread, from 170 "
+                    "($h$ = 8) to 121 ($h$ = 16).")
+    # no step beyond the spread: said plainly
+    close = [("a", 384), ("b", 300), ("c", 287)]
+    wide = [[245, 384, 524], [50, 300, 560], [17, 287, 560]]
+    assert c.trend(close, "it", "x", c.count, seeds=wide) == (
+        "It is 384 (a), 300 (b) and 287 (c): every difference from one x to the next lies within the seed spread.")
+    assert c.trend(close[:2], "it", "x", c.count, seeds=wide[:2]) == (
+        "It is 384 (a) and 300 (b), within the seed spread of each other.")
+    # small steps inside the spread that add up to more than it from end to end
+    drift = [("a", 300), ("b", 250), ("c", 200)]
+    assert c.trend(drift, "it", "x", c.count, seeds=[[230, 300, 370], [180, 250, 320], [130, 200, 270]]).endswith(
+        "lies within the seed spread. From a to c it falls by more than the seed spread.")
+    # every step beyond it
+    clear = [[900, 910], [400, 410], [100, 110]]
+    assert c.trend([("a", 905), ("b", 405), ("c", 105)], "it", "x", c.count, seeds=clear) == (
+        "It falls by more than the seed spread with every step in x, from 905 (a) to 105 (c).")
+    # both ways beyond it, and a step within it
+    mixed = c.trend([("a", 900), ("b", 100), ("c", 500), ("d", 450)], "it", "x", c.count,
+                    seeds=[[890, 910], [90, 110], [490, 510], [300, 600]])
+    assert mixed == ("It does not change in one direction with x, counting the steps beyond the seed spread: it "
+                     "falls from 900 (a) to 100 (b), rises from 100 (b) to 500 (c) and is about the same, within "
+                     "the seed spread, from 500 (c) to 450 (d).")
+    # one seed per point: no spread to judge by, the medians as before
+    assert c.trend([("a", 900), ("b", 100)], "it", "x", c.count, seeds=[[900, np.nan], [100]]) == (
+        "It falls, from 900 (a) to 100 (b).")
+    # points without a value are left out with their seeds
+    assert c.trend([("a", 900), ("b", None), ("c", 100)], "it", "x", c.count,
+                   seeds=[[890, 910], [np.nan], [90, 110]]) == "It falls by more than the seed spread, from 900 (a) to 100 (c)."
+    # near values (tolerance) inside the spread join the stretch around them; all near: 'about the same'
+    linear = c.trend([("a", 1230), ("b", 1007), ("c", 1008), ("d", 658)], "it", "x", c.count, tolerance=0.05,
+                     seeds=[[1012, 1230, 1715], [872, 1007, 1225], [408, 1008, 1095], [507, 658, 953]])
+    assert linear == ("It is 1,230 (a), 1,007 (b), 1,008 (c) and 658 (d): every difference from one x to the next "
+                      "lies within the seed spread. From a to d it falls by more than the seed spread.")
+    assert c.trend([("a", 100), ("b", 101)], "it", "x", c.count, tolerance=0.05,
+                   seeds=[[90, 100, 110], [91, 101, 111]]) == "It is about the same at every x, 100."
+    with pytest.raises(ValueError):
+        c.trend(points, "it", "x", c.count, seeds=seeds[:2])
 
 
 def test_trend_with_a_tolerance_reads_near_values_as_the_same():

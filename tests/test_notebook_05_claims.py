@@ -269,7 +269,9 @@ def _check_tuned(case, text, caption, doc, p, study, S):
         expected = [c.own_rate(at_ref, at_own, chosen, S.lr, names=names),
                     c.ranking({names[i]: at_own[i].median_first() for i in values},
                               "median first epoch at 100% at each initializer's own rate", fmt=c.count,
-                              higher_is_better=False)]
+                              higher_is_better=False,
+                              seeds={names[i]: np.where(at_own[i].first_perfect > 0, at_own[i].first_perfect, np.nan)
+                                     for i in values})]
     else:
         expected = [c.faster(f"MSE at lr {value_text(S.lr)}", at_ref["mse"], f"BCE at lr {value_text(S.lr)}",
                              at_ref["bce"])]

@@ -50,10 +50,12 @@ def reach_for(finals_by_value, name, noun_of_value="setting"):
     return f"{capital(subject)} reaches 100% training accuracy{within} {only}at {values_text(name, works)}."
 
 
-def ranking(scores, what, fmt=percent, higher_is_better=True):
+def ranking(scores, what, fmt=percent, higher_is_better=True, seeds=None):
     """Best and worst of {name: score}, ties said as ties; None for fewer than two names.
 
     what: the measure, e.g. 'mean accuracy'. Scores that read the same under fmt tie.
+    seeds: {name: per-seed values behind its score} (nan left out): a name within the seed
+    spread of the best (spread_order) is named with it, not below it, and so for the worst.
     """
     names = [n for n in scores if scores[n] is not None]
     if len(names) < 2:
@@ -62,18 +64,40 @@ def ranking(scores, what, fmt=percent, higher_is_better=True):
     top, bottom = ("highest", "lowest") if higher_is_better else ("lowest", "highest")
     best = max(names, key=lambda n: sign * scores[n])
     worst = min(names, key=lambda n: sign * scores[n])
-    best_group = [n for n in names if ties(scores[n], scores[best], fmt)]
-    worst_group = [n for n in names if ties(scores[n], scores[worst], fmt)]
+
+    def close(n, other):
+        if ties(scores[n], scores[other], fmt):
+            return True
+        if seeds is None:
+            return False
+        a, b = (np.asarray(seeds[k], dtype=np.float64) for k in (n, other))
+        return (np.isfinite(a).sum() + np.isfinite(b).sum() > 2 and np.isfinite(a).any() and np.isfinite(b).any()
+                and spread_order(a, b) == 0)
+    best_group = [n for n in names if close(n, best)]
+    worst_group = [n for n in names if close(n, worst) and n not in best_group]
     if len(best_group) == len(names):
-        return f"The {what} is the same, {fmt(scores[best])}, for {listing(names)}: a tie."
+        if all(ties(scores[n], scores[best], fmt) for n in names):
+            return f"The {what} is the same, {fmt(scores[best])}, for {listing(names)}: a tie."
+        if len(names) == 2:
+            return (f"On the {what}, {listing(f'{n} ({fmt(scores[n])})' for n in names)} are within the seed "
+                    "spread of each other.")
+        return (f"On the {what}, {listing(names)} are all within the seed spread of the {top}, "
+                f"{fmt(scores[best])} ({best}).")
 
-    def who(group):
-        return listing(group) + (" (a tie)" if len(group) > 1 else "")
-    return (f"The {top} {what}, {fmt(scores[best])}, is reached by {who(best_group)}; the {bottom}, "
-            f"{fmt(scores[worst])}, by {who(worst_group)}.")
+    def who(group, lead):
+        tied = [n for n in group if ties(scores[n], scores[lead], fmt)]
+        near = [n for n in group if n not in tied]
+        text = listing(tied) + (" (a tie)" if len(tied) > 1 else "")
+        if near:
+            text += f", with {listing(f'{n} ({fmt(scores[n])})' for n in near)} within the seed spread of it"
+        return text
+    if not worst_group:
+        worst_group = [worst]
+    return (f"The {top} {what}, {fmt(scores[best])}, is reached by {who(best_group, best)}; the {bottom}, "
+            f"{fmt(scores[worst])}, by {who(worst_group, worst)}.")
 
 
-def trend(points, what, step, fmt=percent, tolerance=0.0):
+def trend(points, what, step, fmt=percent, tolerance=0.0, seeds=None):
     """How a measure changes along a swept variable: 'falls with every step' only when it does,
     'falls with width, with a flat stretch: ...' when it falls or stays at every step, and
     'does not change in one direction' only when it both rises and falls.
@@ -81,14 +105,31 @@ def trend(points, what, step, fmt=percent, tolerance=0.0):
     points: [(label, value)] in sweep order (values None are left out); what: 'the median';
     step: the variable, e.g. 'width'. Two values are equal when they read the same under
     fmt, or (tolerance > 0) differ by at most that share of the larger: then a stretch
-    'stays at about' its first value.
+    'stays at about' its first value. seeds: per-seed values behind each point (nan left
+    out), in the order of points: a step then counts as a rise or a fall only when it is
+    beyond the seed spread (spread_order) and the values move the same way; a step within
+    it is 'about the same, within the seed spread', and a sweep with no step beyond it
+    says so (with one seed per point there is no spread: seeds is then not used).
     """
-    points = [(x, y) for x, y in points if y is not None]
+    if seeds is not None:
+        if len(seeds) != len(points):
+            raise ValueError("trend: seeds needs one list of per-seed values per point")
+        kept = [(p, s) for p, s in zip(points, seeds) if p[1] is not None]
+        points, seeds = [p for p, _ in kept], [s for _, s in kept]
+        if all(np.isfinite(np.asarray(s, dtype=np.float64)).sum() <= 1 for s in seeds):
+            seeds = None            # one seed per point: no seed spread to judge a step by
+    else:
+        points = [(x, y) for x, y in points if y is not None]
     if len(points) < 2:
         return None
     moves = []          # [direction, first index, last index] of each monotone stretch
     for i in range(1, len(points)):
         way = _step(points[i - 1][1], points[i][1], fmt, tolerance)
+        if seeds is not None and way != "stays" and not _beyond(seeds[i - 1], seeds[i], way):
+            way = "within"
+        elif seeds is not None and way == "stays" and not _beyond(seeds[i - 1], seeds[i], "rises") \
+                and not _beyond(seeds[i - 1], seeds[i], "falls"):
+            way = "within"      # near values within the spread: one stretch with the steps around it
         if moves and moves[-1][0] == way:
             moves[-1][2] = i
         else:
@@ -97,28 +138,61 @@ def trend(points, what, step, fmt=percent, tolerance=0.0):
 
     def at(i):
         return f"{fmt(points[i][1])} ({points[i][0]})"
+    if seeds is not None and all(way in ("stays", "within") for way, _, _ in moves):
+        if all(_step(a[1], b[1], fmt, tolerance) == "stays" for a, b in zip(points, points[1:])):
+            return f"{capital(what)} is {about}the same at every {step}, {fmt(points[0][1])}."
+        values = listing(at(i) for i in range(len(points)))
+        if len(points) == 2:
+            return f"{capital(what)} is {values}, within the seed spread of each other."
+        text = (f"{capital(what)} is {values}: every difference from one {step} to the next lies within "
+                "the seed spread.")
+        ends = spread_order(seeds[0], seeds[-1])
+        if ends:
+            text += (f" From {points[0][0]} to {points[-1][0]} it {'falls' if ends > 0 else 'rises'} by more "
+                     "than the seed spread.")
+        return text
     if len(moves) == 1:
         way = moves[0][0]
         if way == "stays":
             return f"{capital(what)} is {about}the same at every {step}, {fmt(points[0][1])}."
         steps = " with every step in " + step if len(points) > 2 else ""   # two values: one step
-        return f"{capital(what)} {way}{steps}, from {at(0)} to {at(len(points) - 1)}."
+        beyond = " by more than the seed spread" if seeds is not None else ""
+        return f"{capital(what)} {way}{beyond}{steps}, from {at(0)} to {at(len(points) - 1)}."
     parts = []
     for way, i, j in moves:
-        parts.append(f"stays at {about}{fmt(points[i][1])} from {points[i][0]} to {points[j][0]}"
-                     if way == "stays" else f"{way} from {at(i)} to {at(j)}")
-    ways = {way for way, _, _ in moves if way != "stays"}
+        if way == "stays":
+            parts.append(f"stays at {about}{fmt(points[i][1])} from {points[i][0]} to {points[j][0]}")
+        elif way == "within":
+            parts.append(f"is about the same, within the seed spread, from {at(i)} to {at(j)}" if j == i + 1 else
+                         f"moves within the seed spread at each step from {at(i)} to {at(j)}")
+        else:
+            parts.append(f"{way} from {at(i)} to {at(j)}")
+    ways = {way for way, _, _ in moves if way not in ("stays", "within")}
     if len(ways) == 1:                  # one direction, with flat stretches: not 'not one direction'
-        flat = sum(way == "stays" for way, _, _ in moves)
+        way = ways.pop()
+        if seeds is not None:
+            return (f"{capital(what)} {way} with {step} by more than the seed spread only at some steps: "
+                    f"it {listing(parts)}.")
+        flat = sum(w == "stays" for w, _, _ in moves)
         stretches = "a flat stretch" if flat == 1 else "flat stretches"
-        return f"{capital(what)} {ways.pop()} with {step}, with {stretches}: it {listing(parts)}."
-    return f"{capital(what)} does not change in one direction with {step}: it {listing(parts)}."
+        return f"{capital(what)} {way} with {step}, with {stretches}: it {listing(parts)}."
+    beyond = ", counting the steps beyond the seed spread" if seeds is not None else ""
+    return f"{capital(what)} does not change in one direction with {step}{beyond}: it {listing(parts)}."
 
 
 def _step(a, b, fmt, tolerance):
     if ties(a, b, fmt) or abs(b - a) <= tolerance * max(abs(a), abs(b)):
         return "stays"
     return "rises" if b > a else "falls"
+
+
+def _beyond(a, b, way):
+    """Whether the step from per-seed values a to b is beyond the seed spread in the direction
+    way ('rises' or 'falls') of the values printed."""
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    if not np.isfinite(a).any() or not np.isfinite(b).any():
+        return False
+    return spread_order(b, a) == (1 if way == "rises" else -1)
 
 
 def direction(points, fmt=percent, tolerance=0.0):
@@ -191,9 +265,13 @@ def no_gain(values_by_setting, what, noun_of_setting="setting"):
     """'No width after $h$ = 1 raises ...' only when every later setting is within the seed
     spread of the first (or below it); else which ones do.
 
-    values_by_setting: {label: per-seed values} in sweep order, the first the baseline.
+    values_by_setting: {label: per-seed values} in sweep order, the first the baseline; a
+    setting whose every run diverged (all nan) is left out, and when all are, the sentence
+    says so.
     """
-    labels = list(values_by_setting)
+    labels = [l for l in values_by_setting if np.isfinite(np.asarray(values_by_setting[l], dtype=np.float64)).any()]
+    if not labels and len(values_by_setting) > 1:
+        return f"Every run diverged at every {noun_of_setting}, so there is no {what} to compare."
     if len(labels) < 2:
         return None
     base = labels[0]
@@ -215,12 +293,19 @@ def works_on_each(values_by_dataset, name, noun_of_value="setting"):
     """
     if len(values_by_dataset) < 2:
         return None
-    parts = [f"{'at ' + values_text(name, values) if values else 'at no ' + noun_of_value} "
-             f"on {DATASET_NAMES.get(d, d)}" for d, values in values_by_dataset.items()]
+    where = "both" if len(values_by_dataset) == 2 else "all of them"
+    works = {d: v for d, v in values_by_dataset.items() if v}
+    fails = [DATASET_NAMES.get(d, d) for d, v in values_by_dataset.items() if not v]
+    if not works:
+        either = "either data set" if len(values_by_dataset) == 2 else "any data set"
+        return f"No {noun_of_value} tried brings every seed to 100% training accuracy on {either}."
+    parts = [f"at {values_text(name, values)} on {DATASET_NAMES.get(d, d)}" for d, values in works.items()]
+    text = f"Every seed reaches 100% training accuracy {listing(parts)}"
+    if fails:
+        return (text + f", and no {noun_of_value} tried brings every seed there on {listing(fails)}; so no "
+                f"{noun_of_value} works on {where}.")
     common = [v for v in next(iter(values_by_dataset.values()))
               if all(v in values for values in values_by_dataset.values())]
-    where = "both" if len(values_by_dataset) == 2 else "all of them"
-    text = f"Every seed reaches 100% training accuracy {listing(parts)}"
     if common:
         return text + f"; {values_text(name, common)} {verb(len(common), 'work')} on {where}."
     return text + f"; no {noun_of_value} works on {where}."

@@ -101,13 +101,25 @@ def line_bound(bound, accuracies, networks="networks without hidden activations"
     """A linear classifier 'cannot exceed the best line's X%': said with the networks' best,
     and flagged if any network does exceed it (then it is not linear).
 
-    bound: the best accuracy any line reaches; accuracies: per-network finals (nan: diverged).
+    bound: the best accuracy any line reaches; accuracies: per-network finals (nan: diverged);
+    networks: who they are, a plural noun phrase ('networks ...', made singular for one).
     """
     acc = np.asarray(accuracies, dtype=np.float64)
     acc = acc[np.isfinite(acc)]
     if not acc.size:
         return f"No line classifies more than {percent(bound)} of the {points}; every one of the {networks} diverged."
     above = int(np.sum(acc > bound + 1e-9))
+    if acc.size == 1:                   # one network: in the singular, no best or mean of one
+        network = "the only " + networks.replace("networks", "network", 1)
+        if above:
+            return (f"{capital(network)} scores {percent(acc[0])}, above the best line's {percent(bound)}, "
+                    "which a linear classifier cannot: it is not linear.")
+        if bound == 1.0:
+            reached = "and it gets there" if acc[0] == 1.0 else f"but it ends at {percent(acc[0])}"
+            return f"A line separates the {points} (100.0% is possible), {reached}: {network}."
+        at = ", exactly at the bound" if np.isclose(acc[0], bound) else ""
+        return (f"No line classifies more than {percent(bound)} of the {points}, so {network} cannot exceed "
+                f"the best line's {percent(bound)}: it ends at {percent(acc[0])}{at}.")
     if above:
         return (f"{above} of the {acc.size} {networks} {verb(above, 'score')} above the best line's "
                 f"{percent(bound)}, which a linear classifier cannot: those networks are not linear.")
@@ -241,19 +253,35 @@ def stuck(output_saturated, loss_rose, accuracy):
             "of the points, so almost no gradient flows back: training is stuck.")
 
 
-def plateau(epochs_below, epochs_run, label, level, constant_loss):
+def plateau(epochs_below, epochs_run, label, level, constant_loss, below=None):
     """How long the loss takes to leave the plateau of the constant output 0.5.
 
     epochs_below: {dataset: median epochs until the loss is below level, None when some seed
-    never got there}; epochs_run: {dataset: epochs}. A data set 'starts on a long plateau'
-    only when it needs at least LONG_PLATEAU times the epochs of every other data set (or
-    never gets there where the others do).
+    never got there}; epochs_run: {dataset: epochs}; below: {dataset: (seeds that got
+    there, seeds)}, to say how many did where not all did. A data set 'starts on a long
+    plateau' only when it needs at least LONG_PLATEAU times the epochs of every other data
+    set (or not every seed gets there where the others do), and 'stays on the plateau'
+    when no seed leaves it.
     """
-    parts = [f"after a median of {noun(e, 'epoch')} on {DATASET_NAMES.get(d, d)}" if e is not None else
-             f"not for every seed within {noun(epochs_run[d], 'epoch')} on {DATASET_NAMES.get(d, d)}"
-             for d, e in epochs_below.items()]
-    text = (f"At {label} the loss falls below {level:g} (a network that outputs 0.5 everywhere has loss "
-            f"{constant_loss:.3g}) {listing(parts)}.")
+    below = below or {}
+    level_text = f"{level:g} (a network that outputs 0.5 everywhere has loss {constant_loss:.3g})"
+    left = [f"after a median of {noun(e, 'epoch')} on {DATASET_NAMES.get(d, d)}"
+            for d, e in epochs_below.items() if e is not None]
+    stayed = [d for d, e in epochs_below.items() if e is None]
+
+    def gets(d):
+        k, n = below.get(d, (None, None))
+        where = f"below it within {noun(epochs_run[d], 'epoch')} on {DATASET_NAMES.get(d, d)}"
+        if k is None:
+            return f"not every seed gets {where}"
+        if k == 0:
+            return f"the only seed does not get {where}" if n == 1 else f"no seed gets {where}"
+        return f"only {k} of the {n} seeds {verb(k, 'get')} {where}"
+    if left:
+        text = f"At {label} the loss falls below {level_text} {listing(left)}"
+        text += f"; {listing(gets(d) for d in stayed)}." if stayed else "."
+    else:
+        text = f"At {label} the loss does not fall below {level_text} for every seed: {listing(gets(d) for d in stayed)}."
 
     def slower(d, other):
         mine, theirs = epochs_below[d], epochs_below[other]
@@ -261,8 +289,11 @@ def plateau(epochs_below, epochs_run, label, level, constant_loss):
     slow = [d for d in epochs_below if len(epochs_below) > 1
             and all(slower(d, o) for o in epochs_below if o != d)]
     if slow:
-        text += (f" {capital(DATASET_NAMES.get(slow[0], slow[0]))} starts on a long plateau, where "
-                 "the gradient is small.")
+        name = capital(DATASET_NAMES.get(slow[0], slow[0]))
+        if below.get(slow[0], (None,))[0] == 0:
+            text += f" {name} stays on the plateau, where the gradient is small."
+        else:
+            text += f" {name} starts on a long plateau, where the gradient is small."
     return text
 
 
@@ -283,18 +314,26 @@ def fails_first(works, name, hard="xor", easy="linear"):
 
 # --------------------------------------------------------------------------- width
 
-def two_units(finals):
-    """XOR with 2 units per layer: representable, and how many seeds find such weights."""
+def two_units(finals, wider_work=True):
+    """XOR with 2 units per layer: representable, and how many seeds find such weights.
+    wider_work: whether some wider width brings every seed to 100%; only then is the
+    failure put down to the two units."""
     k, n = finals.reached, finals.seeds
     within = f" within {noun(finals.epochs, 'epoch')}" if finals.epochs else ""
     if n == 1:
-        found = f"the only seed {'finds' if k else 'does not find'} such weights"
+        found = "and the only seed finds such weights" if k else "but the only seed does not find such weights"
+    elif k == n:
+        found = "and every seed finds such weights"
+    elif k == 0:
+        found = f"but none of the {n} seeds finds such weights"
+    elif k <= n / 2:
+        found = f"but only {k} of the {n} seeds {verb(k, 'find')} such weights"
     else:
-        found = ("every seed finds such weights" if k == n else f"none of the {n} seeds finds such weights"
-                 if k == 0 else f"{k} of the {n} seeds {verb(k, 'find')} such weights")
+        found = f"and {k} of the {n} seeds {verb(k, 'find')} such weights"
+    scores = "accuracy" if n == 1 else "mean accuracy"
     text = (f"Two lines can enclose the diagonal, so a 2-unit network can represent XOR, "
-            f"{'and' if k == n else 'but'} {found}{within} (mean accuracy {spread_text(finals.accuracy, percent)}).")
-    if k < n / 2:
+            f"{found}{within} ({scores} {spread_text(finals.accuracy, percent)}).")
+    if k < n / 2 and wider_work:
         starts = "every start here" if k == 0 else "most starts here"
         loss = finals.mean(finals.loss) if finals.loss is not None else None
         ends = f", ending at a mean loss of {loss_text(loss)}" if loss is not None else ""

@@ -104,15 +104,18 @@ def prediction_columns(truth, predicted, columns=2, gap="   "):
                      for r in range(rows))
 
 
-def training_words(setting):
+def training_words(setting, lr=True):
     """The setting's training in words: 'mean squared error, full-batch gradient descent with
-    learning rate 1' (momentum and other optimizers named)."""
+    learning rate 1' (momentum and other optimizers named); lr=False leaves the learning rate
+    out (for a study that varies it)."""
     loss = WORDS[setting.loss]
     if setting.optimizer == "sgd":
         rule = "full-batch gradient descent" + (f" with momentum {setting.momentum:g}" if setting.momentum else "")
     else:
         rule = {"momentum": "full-batch gradient descent with momentum 0.9", "adagrad": "full-batch Adagrad",
                 "rmsprop": "full-batch RMSprop", "adam": "full-batch Adam"}[setting.optimizer]
+    if not lr:
+        return f"{loss}, {rule}"
     joiner = " and" if " with " in rule else " with"
     return f"{loss}, {rule}{joiner} learning rate {setting.lr:g}"
 
