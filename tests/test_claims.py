@@ -860,6 +860,16 @@ def test_scale_order_needs_the_same_order_without_ties():
     assert "the 2 that reach it" in c.scale_order({"normal": 239, "he": 261, "uniform": None}, scales)
     assert c.scale_order({"normal": 239, "he": None, "uniform": None}, scales) is None
 
+    # with the seeds: only differences beyond the seed spread are ordered
+    seeds = {"normal": [230, 239, 250], "he": [150, 261, 380], "uniform": [1000, 1018, 1030]}
+    text = c.scale_order({"normal": 239, "he": 261, "uniform": 1018}, scales, seeds=seeds)
+    assert text.endswith("follow their initial weight scale, largest first, wherever the epochs differ by more "
+                         "than the seed spread; within the seed spread of each other: normal with he.")
+    assert "does not follow" in c.scale_order({"normal": 239, "he": 261, "uniform": 1018},
+                                              {"normal": 0.5, "he": 0.7, "uniform": 0.9}, seeds=seeds)
+    close = {k: [100, 500, 900] for k in seeds}
+    assert "no order by speed" in c.scale_order({"normal": 500, "he": 501, "uniform": 502}, scales, seeds=close)
+
 
 def test_variant_divergence_names_the_variant():
     assert c.variant_divergence("*no activation*", {0.01: (0, 5), 0.1: (4, 5), 1.0: (5, 5)}, "lr") == (

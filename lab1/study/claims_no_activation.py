@@ -8,7 +8,7 @@ with the others (tests/test_claims.py).
 """
 import numpy as np
 
-from .claims_general import reach_phrase, spread_text
+from .claims_general import reach_phrase, spread_order, spread_text
 from .claims_sections import beats_lines
 from .formatting import count, percent, sci
 from .wording import capital, listing, noun, ties, value_text, values_text, verb
@@ -145,17 +145,37 @@ def own_rate(at_reference, at_own, chosen, reference_lr, what="initializer", nam
     return text + "."
 
 
-def scale_order(medians, scales, what="initial weight scale"):
+def scale_order(medians, scales, what="initial weight scale", seeds=None):
     """Whether the settings that reach 100% are, ordered by their median first epoch at
     100% (fastest first), in the order of their <what> (largest first); ties in print
     count as no order. medians: {name: median epoch, None for never}; scales: {name:
-    scale}. None for fewer than two settings that reach 100%."""
+    scale}. None for fewer than two settings that reach 100%.
+
+    seeds: {name: per-seed first epochs (nan: never)}: then only the pairs whose epochs differ
+    by more than the seed spread (the report's rule) are ordered, and the others are named."""
     names = [n for n in medians if medians[n] is not None]
     if len(names) < 2:
         return None
     speed = sorted(names, key=lambda n: medians[n])
-    tied = any(ties(medians[a], medians[b], count) for a, b in zip(speed, speed[1:]))
     subject = "they" if len(names) == len(medians) else f"the {len(names)} that reach it"
+    if seeds is not None and any(np.sum(np.isfinite(seeds[n])) > 1 for n in names):
+        pairs = [(a, b) for i, a in enumerate(speed) for b in speed[i + 1:]]
+        faster = [(a, b) for a, b in pairs if spread_order(seeds[a], seeds[b], higher_is_better=False) == 1]
+        close = [(a, b) for a, b in pairs if (a, b) not in faster and (b, a) not in faster
+                 and spread_order(seeds[b], seeds[a], higher_is_better=False) != 1]
+        if not faster:
+            return (f"Their first epochs at 100% lie within the seed spread of each other, so there is no order by "
+                    f"speed to compare with the {what}.")
+        against = [(a, b) for a, b in faster if scales[a] <= scales[b]]
+        if against:
+            a, b = against[0]
+            return (f"The order by first epoch at 100% does not follow the {what}: {a} is faster than {b} by more "
+                    f"than the seed spread with a scale no larger.")
+        within = ("; within the seed spread of each other: " + listing(f"{a} with {b}" for a, b in close)
+                  if close else "")
+        return (f"Ordered by their median first epoch at 100%, fastest first ({listing(speed)}), {subject} follow "
+                f"their {what}, largest first, wherever the epochs differ by more than the seed spread{within}.")
+    tied = any(ties(medians[a], medians[b], count) for a, b in zip(speed, speed[1:]))
     if not tied and speed == sorted(names, key=lambda n: -scales[n]):
         return (f"Ordered by their median first epoch at 100%, fastest first ({listing(speed)}), "
                 f"{subject} follow their {what}, largest first.")
