@@ -223,7 +223,12 @@ def test_no_gain_says_extra_units_add_nothing_only_when_true():
                     "spread (54.0 ± 1.6% at $h$ = 2 and 99.0% at $h$ = 64).")
     same = c.no_gain({"$h$ = 2": [0.97, 0.99], "$h$ = 8": [0.98, 0.99], "$h$ = 32": [0.96, 0.98]},
                      "validation accuracy")
-    assert same == "No setting after $h$ = 2 raises the validation accuracy above it by more than the seed spread."
+    assert same == ("No setting after $h$ = 2 raises the validation accuracy above it by more than the seed spread; "
+                    "the lowest, 97.0% at $h$ = 32, is within the seed spread of it.")
+    full = c.no_gain({"$h$ = 1": [1.0, 1.0], "$h$ = 16": [1.0, 0.99], "$h$ = 32": [0.99, 0.99]},
+                     "validation accuracy", "width")
+    assert full == ("The validation accuracy is already 100.0% at $h$ = 1, so no width after it can raise it; it is "
+                    "lower at $h$ = 32, by more than the seed spread (100.0% at $h$ = 1 and 99.0% at $h$ = 32).")
     assert c.no_gain({"$h$ = 1": [0.9], "$h$ = 2": [0.9]}, "validation accuracy", "width").startswith(
         "No width after $h$ = 1 raises")
     assert c.no_gain({"$h$ = 2": [0.9]}, "validation accuracy") is None
@@ -236,7 +241,8 @@ def test_no_gain_when_runs_diverged():
         "Every run diverged at every width, so there is no training accuracy to compare.")
     # a setting whose every run diverged is left out; the first with numbers is the baseline
     assert c.no_gain({"$h$ = 1": nan, "$h$ = 2": [0.5, 0.6], "$h$ = 4": [0.55, 0.5]}, "training accuracy",
-                     "width") == "No width after $h$ = 2 raises the training accuracy above it by more than the seed spread."
+                     "width") == ("No width after $h$ = 2 raises the training accuracy above it by more than the seed "
+                                  "spread; the lowest, 52.5% at $h$ = 4, is within the seed spread of it.")
     assert c.no_gain({"$h$ = 1": nan, "$h$ = 2": [0.5, 0.6]}, "training accuracy") is None
 
 
@@ -739,7 +745,7 @@ def test_equal_step_with_one_seed_each_at_100_says_there_is_no_spread():
 def test_fit_and_gaps_says_generalization_only_when_all_fit():
     text = c.fit_and_gaps({"the CNN": [1.0, 0.999], "the MLP": [1.0]}, {"the CNN": [0.98, 0.985], "the MLP": [0.95]})
     assert text == ("Both fit their training set (at least 99%: 100.0% for the CNN and 100.0% for the MLP), so they "
-                    "differ in how they generalize: the train–test gap is 1.8 points for the CNN and 5.0 points "
+                    "differ in how they generalize: the train–test gap is 1.7 points for the CNN and 5.0 points "
                     "for the MLP.")
     text = c.fit_and_gaps({"a": [0.9], "b": [1.0], "c": [0.995]}, {"a": [0.8], "b": [0.9], "c": [0.9]})
     assert text.startswith("Training accuracy is 90.0% for a, 100.0% for b and 99.5% for c, so not every model fits")
@@ -815,8 +821,8 @@ def test_own_rate_says_what_tuning_changes():
     chosen = {"uniform": 10.0, "normal": 3.0}
     text = c.own_rate({"uniform": f(0), "normal": f(5)}, {"uniform": f(5), "normal": f(5)}, chosen, 1.0)
     assert text == ("At the reference rate lr = 1 every seed reaches 100% with normal; at its own rate "
-                    "(uniform at lr = 10 and normal at lr = 3) with uniform and normal: at lr = 1, uniform was "
-                    "held back by the step size: at its own rate every seed gets there.")
+                    "(uniform at lr = 10 and normal at lr = 3) with uniform and normal; so at lr = 1 it was the step "
+                    "size that held back uniform.")
     assert c.own_rate({"uniform": f(5), "normal": f(5)}, {"uniform": f(5), "normal": f(5)}, chosen, 1.0) \
         .startswith("Every initializer brings every seed to 100% both at the reference rate lr = 1")
     assert c.own_rate({"uniform": f(0), "normal": f(3)}, {"uniform": f(1), "normal": f(4)}, chosen, 1.0) == (

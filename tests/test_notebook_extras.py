@@ -496,7 +496,7 @@ def test_convolution_findings_agree_with_the_runs(executed, run):
             assert len(gaps) == 3
             for gap, name in gaps:
                 model = labels[name]
-                shown = round(100 * np.mean(accuracy(model, "train")), 1) - round(100 * np.mean(accuracy(model, "test")), 1)
+                shown = 100 * (np.mean(accuracy(model, "train")) - np.mean(accuracy(model, "test")))
                 assert f"{shown:.1f}" == gap
         elif sentence.startswith("Every relative error in") or sentence.startswith("The largest relative error"):
             table = next(t for t in _markdown(nb) if t.startswith('<a id="tbl:08_gradcheck"'))

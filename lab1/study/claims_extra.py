@@ -287,13 +287,13 @@ def faster_or_one_seed(a_name, a, b_name, b):
 
 def fit_and_gaps(train_by_name, test_by_name):
     """Training fit and train-test gaps of models {name: per-seed accuracies}, the gap in
-    points from the means as the report prints them. 'All three fit their training set (at
-    least 99%: ...), so they differ in generalization: the train-test gap is ...' only when
-    every model fits."""
+    points between the unrounded means (it may differ by 0.1 from the printed means'
+    difference). 'All three fit their training set (at least 99%: ...), so they differ in
+    generalization: the train-test gap is ...' only when every model fits."""
     names = list(train_by_name)
     train = {n: float(np.mean(train_by_name[n])) for n in names}
     test = {n: float(np.mean(test_by_name[n])) for n in names}
-    gaps = listing(f"{round(100 * train[n], 1) - round(100 * test[n], 1):.1f} points for {n}" for n in names)
+    gaps = listing(f"{100 * (train[n] - test[n]):.1f} points for {n}" for n in names)   # of the unrounded means
     accuracies = listing(f"{percent(train[n])} for {n}" for n in names)
     if all(train[n] >= FITS for n in names):
         head = "both" if len(names) == 2 else f"all {len(names)}" if len(names) > 2 else "the model"

@@ -139,9 +139,7 @@ def own_rate(at_reference, at_own, chosen, reference_lr, what="initializer", nam
     text = (f"At the reference rate {rate} every seed reaches 100% with {who(ref)}; at its own rate "
             f"({own_rates}) with {who(own)}")
     if gained and not lost:
-        return text + (f": at {rate}, {listing(names[k] for k in gained)} {'was' if len(gained) == 1 else 'were'} "
-                       f"held back by the step size: at {'its' if len(gained) == 1 else 'their'} own rate every seed "
-                       f"gets there.")
+        return text + f"; so at {rate} it was the step size that held back {listing(names[k] for k in gained)}."
     return text + "."
 
 
