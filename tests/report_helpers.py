@@ -1,5 +1,6 @@
 """Helpers for the report build's tests: tiny notebooks written by the test, the build run
 as the student runs it (a subprocess), and process checks."""
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -29,6 +30,23 @@ def code(source, *tags):
 
 def markdown(source):
     return new_markdown_cell(source)
+
+
+def load_report(name):
+    """report/<name>.py as a module (report/ is not a package)."""
+    spec = importlib.util.spec_from_file_location(f"report_{name}", REPO / "report" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def output_cell(*outputs, tags=()):
+    """A code cell as if executed: the given outputs, optional cell tags."""
+    cell = new_code_cell("pass")
+    cell.outputs = list(outputs)
+    if tags:
+        cell.metadata["tags"] = list(tags)
+    return cell
 
 
 def write_notebook(path, cells):

@@ -2,7 +2,6 @@
 documents: each sentence where it holds, where it does not, on ties, with one seed, with
 notebooks missing and with diverged runs; and its place in the report build
 (report/build_preview.py) on tiny notebooks."""
-import importlib.util
 import json
 import subprocess
 import sys
@@ -16,7 +15,7 @@ from lab1.study.activations import ACTIVATION_NAMES
 from lab1.study.optimizers import OPTIMIZER_NAMES
 from lab1.study.preview import (digits, fastest, findings_preview, learning_rates, widths,
                                 without_activations)
-from report_helpers import BUILD, REPO, needs_tex
+from report_helpers import BUILD, REPO, load_report, needs_tex, output_cell
 
 sys.path.insert(0, str(REPO / "report"))          # the build_* modules import each other
 
@@ -301,23 +300,8 @@ def test_preview_is_none_without_any_findings():
 RESULTS_MIME = "application/vnd.lab1.results+json"
 
 
-def load_report(name):
-    spec = importlib.util.spec_from_file_location(f"report_{name}", REPO / "report" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 build_preview, build_merge, build_captions = (load_report(n) for n in ("build_preview", "build_merge",
                                                                         "build_captions"))
-
-
-def output_cell(*outputs, tags=()):
-    cell = new_code_cell("pass")
-    cell.outputs = list(outputs)
-    if tags:
-        cell.metadata["tags"] = list(tags)
-    return cell
 
 
 def markdown_output(text, **metadata):

@@ -3,34 +3,17 @@
 
 The PDF test needs xelatex and pdftotext (`make tex`) and skips without them.
 """
-import importlib.util
 import re
-import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-REPO = Path(__file__).resolve().parent.parent
-BUILD = REPO / "report" / "build.py"
+from report_helpers import BUILD, REPO, load_report, needs_tex, output_cell
 
-needs_tex = pytest.mark.skipif(
-    not (shutil.which("xelatex") and shutil.which("pdftotext")),
-    reason="xelatex or pdftotext missing: run `make tex` to install the report's Debian packages",
-)
-
-
-def load(name):
-    spec = importlib.util.spec_from_file_location(f"report_{name}", REPO / "report" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-captions, appendix, keep_together = load("build_captions"), load("build_appendix"), load("build_keep")
+captions, appendix, keep_together = (load_report(n) for n in ("build_captions", "build_appendix", "build_keep"))
 
 
 def figure_output():
@@ -45,14 +28,6 @@ def caption_output(kind, label, caption, table=None):
                       metadata={"lab1_caption": meta})
 
 
-def code_cell(*outputs, tags=()):
-    cell = new_code_cell("pass")
-    cell.outputs = list(outputs)
-    if tags:
-        cell.metadata["tags"] = list(tags)
-    return cell
-
-
 def markdown_cell(text, **metadata):
     cell = new_markdown_cell(text)
     cell.metadata.update(metadata)
@@ -65,10 +40,10 @@ TABLE = "| lr | accuracy |\n|---:|---:|\n| 0.1 | 97% |\n| 1 | 100% |"
 def test_figures_and_tables_numbered_in_order_and_references_resolved():
     nb = new_notebook(cells=[
         markdown_cell("As Figure @fig:b and Table @tbl:t show (Figure @fig:a first), see @fig:zz."),
-        code_cell(figure_output(), caption_output("figure", "fig:a", "First.")),
-        code_cell(caption_output("table", "tbl:t", "Accuracy per lr, as in Figure @fig:a.", TABLE)),
-        code_cell(figure_output()),
-        code_cell(caption_output("figure", "fig:b", "Second, after an uncaptioned figure.")),
+        output_cell(figure_output(), caption_output("figure", "fig:a", "First.")),
+        output_cell(caption_output("table", "tbl:t", "Accuracy per lr, as in Figure @fig:a.", TABLE)),
+        output_cell(figure_output()),
+        output_cell(caption_output("figure", "fig:b", "Second, after an uncaptioned figure.")),
     ])
     numbers = captions.resolve(nb)
     assert numbers == {"fig:a": "1", "tbl:t": "1", "fig:b": "2"}
@@ -89,9 +64,9 @@ def test_figures_and_tables_numbered_in_order_and_references_resolved():
 def test_caption_without_figure_and_duplicate_label_warn(capsys):
     nb = new_notebook(cells=[
         markdown_cell("text"),
-        code_cell(caption_output("figure", "fig:lost", "No figure before me.")),
-        code_cell(figure_output(), caption_output("figure", "fig:a", "One.")),
-        code_cell(figure_output(), caption_output("figure", "fig:a", "Again.")),
+        output_cell(caption_output("figure", "fig:lost", "No figure before me.")),
+        output_cell(figure_output(), caption_output("figure", "fig:a", "One.")),
+        output_cell(figure_output(), caption_output("figure", "fig:a", "Again.")),
     ])
     numbers = captions.resolve(nb)
     assert numbers == {"fig:a": "2"} or numbers == {"fig:a": "1"}
@@ -120,7 +95,7 @@ def test_appendix_cells_move_after_the_main_text_in_notebook_order(tmp_path):
     one = write(tmp_path / "01_a.ipynb", [
         markdown_cell("# Introduction"),
         markdown_cell("## Full log {#app:log}", tags=["appendix"]),
-        code_cell(tags=["appendix"]),
+        output_cell(tags=["appendix"]),
         markdown_cell("- <a id=\"ref:ta\"></a>The TA's slides.", tags=["references"]),
     ])
     two = write(tmp_path / "02_b.ipynb", [markdown_cell("# Results\n\nSee Appendix @app:log and "
