@@ -1,8 +1,8 @@
 """The Introduction's preview of Sections 4 and 5, made when the report is built.
 
 The later notebooks compute the findings the Introduction previews, so the preview is made
-from the executed notebooks' results documents (the output of MIME type RESULTS_MIME each
-one displays, lab1/study/results.py) by ``lab1.study.preview.findings_preview``, and
+from the executed notebooks' results documents (the output of MIME type
+application/vnd.lab1.results+json each one displays, lab1/study/results.py) by ``lab1.study.preview.findings_preview``, and
 inserted as a Markdown cell right after the merged notebook's cell tagged ``preview``
 (before captions are resolved, so the text may use @fig:/@tbl:/@app: references).
 
@@ -15,20 +15,15 @@ from __future__ import annotations
 from pathlib import Path
 
 PREVIEW_TAG = "preview"
-RESULTS_MIME = "application/vnd.lab1.results+json"  # lab1.study.results.MIME_TYPE
 
 
 def documents(executed) -> dict:
     """{notebook name (no .ipynb): its results document} of the executed notebooks that
     display one; (name, notebook dict or node) pairs."""
-    found = {}
-    for name, nb in executed:
-        for cell in nb.get("cells", []):
-            for out in cell.get("outputs", []):
-                data = out.get("data", {})
-                if RESULTS_MIME in data and Path(name).stem not in found:
-                    found[Path(name).stem] = data[RESULTS_MIME]
-    return found
+    from lab1.study.results import document_of
+
+    found = {Path(name).stem: document_of(nb) for name, nb in executed}
+    return {name: document for name, document in found.items() if document is not None}
 
 
 def preview_text(executed) -> str | None:

@@ -13,6 +13,7 @@ from nbformat.v4.rwbase import rejoin_lines
 
 from lab1.study.activations import ACTIVATION_NAMES
 from lab1.study.optimizers import OPTIMIZER_NAMES
+from lab1.study.results import MIME_TYPE as RESULTS_MIME
 from lab1.study.preview import (digits, fastest, findings_preview, learning_rates, widths,
                                 without_activations)
 from report_helpers import BUILD, REPO, load_report, needs_tex, output_cell
@@ -297,7 +298,6 @@ def test_preview_is_none_without_any_findings():
 # report/build_preview.py on tiny notebooks: the preview goes right after the cell tagged
 # `preview` of the merged notebook, before captions are resolved, and into the PDF's key.
 
-RESULTS_MIME = "application/vnd.lab1.results+json"
 
 
 build_preview, build_merge, build_captions = (load_report(n) for n in ("build_preview", "build_merge",

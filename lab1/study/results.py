@@ -149,7 +149,11 @@ def write(document, path):
 
 def read_notebook(path):
     """The results document an executed notebook displayed, or None if it has none."""
-    notebook = json.loads(Path(path).read_text(encoding="utf-8"))
+    return document_of(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+def document_of(notebook):
+    """The results document in an executed notebook (a dict, as JSON loads it), or None."""
     for cell in notebook.get("cells", []):
         for output in cell.get("outputs", []):
             data = output.get("data", {})
