@@ -10,7 +10,7 @@ from matplotlib.colors import to_hex  # noqa: E402
 
 from lab1 import data, nn, optim, plots  # noqa: E402
 from lab1.study import comparisons as cmp  # noqa: E402
-from lab1.study import conv_report, figures, terms  # noqa: E402
+from lab1.study import conv_report, figures, terms, wording  # noqa: E402
 from lab1.train import NEVER, fit  # noqa: E402
 
 
@@ -142,8 +142,8 @@ def test_one_epoch_window_is_the_last_epoch():
     text = cmp.failed_runs(_failed_history([0.25], epochs=5), 21)
     assert "over the last epoch (" in text and "1 epoch" not in text
     assert "over the last epoch," in cmp.flat_rule(5) and "1 epochs" not in cmp.flat_rule(5, again=True)
-    assert cmp.last_epochs(1000) == "the last 1,000 epochs"
-    assert [cmp.the_seeds(n) for n in (1, 2, 3)] == ["the seed", "both seeds", "the 3 seeds"]
+    assert wording.last_epochs(1000) == "the last 1,000 epochs"
+    assert [wording.the_seeds(n) for n in (1, 2, 3)] == ["the seed", "both seeds", "the 3 seeds"]
 
 
 def _summary(first, models=None, loss_rate=0.0):

@@ -299,7 +299,6 @@ def test_preview_is_none_without_any_findings():
 # `preview` of the merged notebook, before captions are resolved, and into the PDF's key.
 
 
-
 build_preview, build_merge, build_captions = (load_report(n) for n in ("build_preview", "build_merge",
                                                                         "build_captions"))
 

@@ -10,7 +10,7 @@ import numpy as np
 from ..train import NEVER
 from .claims_extra import fastest_verdict
 from .formatting import count, loss_text, mean_std, percent
-from .wording import capital, listing, noun
+from .wording import capital, last_epochs, listing, noun
 from .summaries import summarize, summary_table
 from .sweeps import seeds as seed_list
 from .sweeps import sweep
@@ -91,16 +91,6 @@ def epochs_text(summary):
         return f"within {noun(summary['epochs'], 'epoch')} (0/{summary['models']} runs)"
     return (f"after a median of {noun(summary['epochs_to_perfect_median'], 'epoch')} "
             f"({summary['reached']}/{summary['models']} runs)")
-
-
-def last_epochs(n):
-    """'the last epoch', 'the last 100 epochs', 'the last 1,000 epochs'."""
-    return "the last epoch" if n == 1 else f"the last {noun(n, 'epoch')}"
-
-
-def the_seeds(n):
-    """'the seed', 'both seeds', 'the 5 seeds' (after 'over', 'of')."""
-    return "the seed" if n == 1 else "both seeds" if n == 2 else f"the {noun(n, 'seed')}"
 
 
 def ranking_sentences(runs, keys, names, data, d, what):

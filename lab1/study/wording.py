@@ -33,6 +33,16 @@ def every(n, singular, plural=None):
     return "both " + (plural or singular + "s") if n == 2 else f"all {noun(n, singular, plural)}"
 
 
+def last_epochs(n):
+    """'the last epoch', 'the last 100 epochs', 'the last 1,000 epochs'."""
+    return "the last epoch" if n == 1 else f"the last {noun(n, 'epoch')}"
+
+
+def the_seeds(n):
+    """'the seed', 'both seeds', 'the 5 seeds' (after 'over', 'of')."""
+    return "the seed" if n == 1 else "both seeds" if n == 2 else f"the {noun(n, 'seed')}"
+
+
 def values_text(name, values):
     """'lr = 0.1', 'lr = 0.1, 1 and 10', '$h$ = 2 and 4': the variable named once."""
     return f"{name} = {listing(value_text(v) for v in values)}"
