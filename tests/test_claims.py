@@ -229,8 +229,10 @@ def test_no_gain_says_extra_units_add_nothing_only_when_true():
                      "validation accuracy", "width")
     assert full == ("The validation accuracy is already 100.0% at $h$ = 1, so no width after it can raise it; it is "
                     "lower at $h$ = 32, by more than the seed spread (100.0% at $h$ = 1 and 99.0% at $h$ = 32).")
-    assert c.no_gain({"$h$ = 1": [0.9], "$h$ = 2": [0.9]}, "validation accuracy", "width").startswith(
-        "No width after $h$ = 1 raises")
+    assert c.no_gain({"$h$ = 1": [0.9], "$h$ = 2": [0.9]}, "validation accuracy", "width") == (
+        "No width after $h$ = 1 raises the validation accuracy above it.")      # one seed: no spread to name
+    assert c.no_gain({"$h$ = 1": [0.44], "$h$ = 2": [0.82]}, "validation accuracy", "width") == (
+        "The validation accuracy is higher at $h$ = 2 than at $h$ = 1 (44.0% at $h$ = 1 and 82.0% at $h$ = 2).")
     assert c.no_gain({"$h$ = 2": [0.9]}, "validation accuracy") is None
 
 

@@ -275,24 +275,25 @@ def no_gain(values_by_setting, what, noun_of_setting="setting"):
     if len(labels) < 2:
         return None
     base = labels[0]
+    one_seed = all(np.isfinite(np.asarray(values_by_setting[l], dtype=np.float64)).sum() == 1 for l in labels)
+    beyond = "" if one_seed else " by more than the seed spread"     # one seed each: no spread to name
     better = [l for l in labels[1:] if spread_order(values_by_setting[l], values_by_setting[base]) > 0]
     if not better:
         worse = [l for l in labels[1:] if spread_order(values_by_setting[l], values_by_setting[base]) < 0]
         base_mean = float(np.nanmean(values_by_setting[base]))
         head = (f"The {what} is already {percent(base_mean)} at {base}, so no {noun_of_setting} after it can raise it"
                 if base_mean >= 1 else
-                f"No {noun_of_setting} after {base} raises the {what} above it by more than the seed spread")
+                f"No {noun_of_setting} after {base} raises the {what} above it{beyond}")
         if worse:
             numbers = listing(f"{spread_text(values_by_setting[l], percent)} at {l}" for l in [base] + worse)
-            return head + f"; it is lower at {listing(worse)}, by more than the seed spread ({numbers})."
+            return head + f"; it is lower at {listing(worse)}{',' if beyond else ''}{beyond} ({numbers})."
         lowest = min(labels[1:], key=lambda l: float(np.nanmean(values_by_setting[l])))
         low_mean = float(np.nanmean(values_by_setting[lowest]))
         if percent(low_mean) != percent(base_mean):      # a drop that shows in print, within the spread
             return head + f"; the lowest, {percent(low_mean)} at {lowest}, is within the seed spread of it."
         return head + "."
     numbers = listing(f"{spread_text(values_by_setting[l], percent)} at {l}" for l in [base] + better)
-    return (f"The {what} is higher at {listing(better)} than at {base} by more than the seed spread "
-            f"({numbers}).")
+    return f"The {what} is higher at {listing(better)} than at {base}{beyond} ({numbers})."
 
 
 # --------------------------------------------------------------------------- data sets
